@@ -1,0 +1,8 @@
+// Package modules links every domain module into the binary. Each module
+// registers itself with the app from its init function; adding a module
+// is one import line here.
+package modules
+
+import (
+	_ "github.com/sodamolek/sodamolek/internal/directory"
+)

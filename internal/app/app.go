@@ -131,14 +131,16 @@ func newPlatform(ctx context.Context, cfg config.Config, opts Options) (*Deps, e
 	sender := opts.Sender
 	if sender == nil {
 		sender, err = notify.NewFromConfig(notify.Config{Kind: cfg.NotifyKind, SMTPAddr: cfg.SMTPAddr, SMTPUser: cfg.SMTPUser,
-			SMTPPassword: cfg.SMTPPassword, SMTPFrom: cfg.SMTPFrom, WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret}, log)
+			SMTPPassword: cfg.SMTPPassword, SMTPFrom: cfg.SMTPFrom, WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret,
+			// Message bodies (sign-in codes) reach the log only in demo mode,
+			// where the log is how a tester reads them.
+			DevMode: cfg.Demo}, log)
 		if err != nil {
 			db.Close()
 			return nil, err
 		}
 	}
-	notifier := notify.NewNotifier(queue, sender)
-	notifier.Register(queue)
+	notifier := notify.NewNotifier(queue, sender, log)
 	shell, err := web.NewShell(web.Options{
 		Site: web.Site{Name: "Sodamolek", CityName: profile.Name, PublicURL: cfg.PublicURL(), TileURL: cfg.TileURL,
 			TileAttrib: cfg.TileAttrib, Demo: cfg.Demo, MapLat: profile.CenterLat, MapLon: profile.CenterLon, MapZoom: profile.Zoom},

@@ -22,6 +22,9 @@ type requestState struct {
 	csrf      string
 	clientIP  string
 	requestID string
+	// route is the matched pattern, set by the route guard, read by the
+	// request log and metrics in the outer middleware.
+	route string
 	// viaSession is true when the principal came from the session cookie
 	// (so unsafe methods need a CSRF token), false for bearer tokens.
 	viaSession bool
@@ -31,6 +34,7 @@ func stateFrom(r *http.Request) *requestState {
 	if s, ok := r.Context().Value(keyRequest).(*requestState); ok {
 		return s
 	}
+	// Outside the middleware chain (unit tests of a handler).
 	return &requestState{principal: auth.AnonymousPrincipal, locale: i18n.Default}
 }
 

@@ -18,6 +18,7 @@ var crossOrigin = http.NewCrossOriginProtection()
 func (s *Shell) guard(route Route, cfg routeConfig, h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := stateFrom(r)
+		st.route = route.Pattern()
 		p := st.principal
 		if !allowed(route.Access, p) {
 			s.deny(w, r, route, p)

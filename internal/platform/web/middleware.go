@@ -52,11 +52,12 @@ func (s *Shell) observe(next http.Handler) http.Handler {
 		r.Header.Set(requestIDHeader, id)
 		w.Header().Set(requestIDHeader, id)
 		rec := &statusRecorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r)
+		st := &requestState{requestID: id}
+		next.ServeHTTP(rec, withState(r, st))
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
-		route := r.Pattern
+		route := st.route
 		if route == "" {
 			route = "unmatched"
 		}

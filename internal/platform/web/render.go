@@ -104,7 +104,7 @@ var funcs = template.FuncMap{
 }
 
 func newRenderer(s *Shell) (*Renderer, error) {
-	layout, err := template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html")
+	layout, err := template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/forms.html")
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +127,7 @@ func (rd *Renderer) AddTemplates(fsys fs.FS, module string) error {
 	var pages []string
 	for _, e := range entries {
 		switch {
-		case e.IsDir() || path.Ext(e.Name()) != ".html" || e.Name() == "layout.html":
+		case e.IsDir() || path.Ext(e.Name()) != ".html" || module == "shell" && (e.Name() == "layout.html" || e.Name() == "forms.html"):
 		case strings.HasPrefix(e.Name(), "_"):
 			partials = append(partials, e.Name())
 		default:

@@ -94,9 +94,8 @@ func (rt *Router) API(pattern string, a Access, h http.HandlerFunc, opts ...Rout
 type RouteOption func(*routeConfig)
 
 type routeConfig struct {
-	limit     *Limit
-	skipCSRF  bool
-	rawStatic bool
+	limit    *Limit
+	skipCSRF bool
 }
 
 // WithLimit applies a rate limit to the route.

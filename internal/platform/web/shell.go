@@ -64,7 +64,6 @@ type Shell struct {
 	OpenAPI   *OpenAPI
 	nav       []NavItem
 	homeLinks []HomeLink
-	notFound  http.Handler
 }
 
 // NewShell builds the shell; modules then add routes, templates, static
@@ -134,7 +133,10 @@ const csrfCookie = "smk_csrf"
 
 func (s *Shell) identify(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		st := &requestState{principal: auth.AnonymousPrincipal, locale: i18n.FromRequest(r), clientIP: s.clientIP(r), requestID: requestIDOf(r)}
+		// observe created the state; fill it in place so the outer
+		// middleware sees what the inner layers learn.
+		st := stateFrom(r)
+		st.principal, st.locale, st.clientIP = auth.AnonymousPrincipal, i18n.FromRequest(r), s.clientIP(r)
 		if s.auth != nil {
 			if h := r.Header.Get("Authorization"); h != "" {
 				scheme, token, _ := strings.Cut(h, " ")
@@ -163,7 +165,7 @@ func (s *Shell) identify(next http.Handler) http.Handler {
 				http.SetCookie(w, s.cookie(csrfCookie, st.csrf, 0))
 			}
 		}
-		next.ServeHTTP(w, withState(r, st))
+		next.ServeHTTP(w, r)
 	})
 }
 

@@ -14,14 +14,17 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/sodamolek/sodamolek/internal/platform/audit"
 	"github.com/sodamolek/sodamolek/internal/platform/auth"
 	"github.com/sodamolek/sodamolek/internal/platform/clock"
 	"github.com/sodamolek/sodamolek/internal/platform/config"
+	"github.com/sodamolek/sodamolek/internal/platform/credential"
 	"github.com/sodamolek/sodamolek/internal/platform/database"
 	"github.com/sodamolek/sodamolek/internal/platform/files"
 	"github.com/sodamolek/sodamolek/internal/platform/i18n"
 	"github.com/sodamolek/sodamolek/internal/platform/jobs"
 	"github.com/sodamolek/sodamolek/internal/platform/notify"
+	"github.com/sodamolek/sodamolek/internal/platform/pii"
 	"github.com/sodamolek/sodamolek/internal/platform/regions"
 	"github.com/sodamolek/sodamolek/internal/platform/units"
 	"github.com/sodamolek/sodamolek/internal/platform/web"
@@ -42,6 +45,11 @@ type Deps struct {
 	Shell    *web.Shell
 	Perms    *auth.Registry
 	Metrics  *prometheus.Registry
+	// Identity and accountability, used by every module: who acts and
+	// what they may do, the audit log, and sealing of personal data.
+	Auth   *auth.Service
+	Audit  *audit.Log
+	Sealer *pii.Sealer
 }
 
 // Options are the parts a caller (a test, the CLI) may supply.
@@ -51,6 +59,9 @@ type Options struct {
 	// Sender replaces the configured notification sender (tests capture
 	// messages with it).
 	Sender notify.Sender
+	// PasswordParams replaces the argon2id costs (tests use
+	// credential.FastParams to stay quick).
+	PasswordParams *credential.Params
 }
 
 // App is an assembled Sodamolek.
@@ -154,6 +165,10 @@ func newPlatform(ctx context.Context, cfg config.Config, opts Options) (*Deps, e
 	d := &Deps{Config: cfg, DB: db, Clock: clk, Log: log, Location: loc, Regions: profile, Units: units.NewStore(db, clk),
 		Jobs: queue, Notifier: notifier, Uploads: files.NewUploads(store, files.DefaultPolicy()), Shell: shell,
 		Perms: auth.NewRegistry(), Metrics: reg}
+	if err := newIdentity(d, opts); err != nil {
+		db.Close()
+		return nil, err
+	}
 	reg.MustRegister(newDBCollector(db), newJobsCollector(queue))
 	return d, nil
 }
@@ -173,9 +188,15 @@ func PlatformMigrations() []database.Migrations {
 	return []database.Migrations{settingsMigrations, units.Migrations, jobs.Migrations}
 }
 
+// identityMigrations are the audit log's and the accounts' tables; the
+// audit log's append-only triggers differ per engine.
+func identityMigrations(d database.Dialect) []database.Migrations {
+	return append(audit.Migrations(d), auth.Migrations)
+}
+
 // MigrationSets lists every set the app applies, in order.
 func (a *App) MigrationSets() []database.Migrations {
-	sets := PlatformMigrations()
+	sets := append(PlatformMigrations(), identityMigrations(a.Deps.DB.Dialect)...)
 	for _, m := range a.Modules {
 		if mg, ok := m.(Migrator); ok {
 			sets = append(sets, mg.Migrations()...)

@@ -21,6 +21,7 @@ import (
 	"github.com/sodamolek/sodamolek/internal/app"
 	"github.com/sodamolek/sodamolek/internal/platform/clock"
 	"github.com/sodamolek/sodamolek/internal/platform/config"
+	"github.com/sodamolek/sodamolek/internal/platform/credential"
 	"github.com/sodamolek/sodamolek/internal/platform/database/dbtest"
 	"github.com/sodamolek/sodamolek/internal/platform/notify"
 )
@@ -64,7 +65,10 @@ func Start(t testing.TB, opts Options) *Server {
 	logs := &SyncBuffer{}
 	clk := clock.NewManual(opts.Now)
 	outbox := &Outbox{}
-	a, err := app.New(context.Background(), cfg, app.Options{Clock: clk, Sender: outbox, Logger: app.NewLogger(cfg, logs)})
+	// Cheap password hashes keep suites with many sign-ins quick; the real
+	// costs are measured by the credential package's benchmarks.
+	fast := credential.FastParams
+	a, err := app.New(context.Background(), cfg, app.Options{Clock: clk, Sender: outbox, Logger: app.NewLogger(cfg, logs), PasswordParams: &fast})
 	if err != nil {
 		t.Fatalf("apptest: start: %v", err)
 	}

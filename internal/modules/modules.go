@@ -4,5 +4,7 @@
 package modules
 
 import (
+	_ "github.com/sodamolek/sodamolek/internal/admin"
 	_ "github.com/sodamolek/sodamolek/internal/directory"
+	_ "github.com/sodamolek/sodamolek/internal/identity"
 )

@@ -79,16 +79,35 @@ func (q *Queue) List(ctx context.Context, f Filter) ([]Job, error) {
 
 // Retry puts a failed job back: available now, with a fresh set of
 // attempts. last_error is kept until the next attempt replaces it.
-func (q *Queue) Retry(ctx context.Context, id int64) error {
-	res, err := q.db.ExecContext(ctx, `UPDATE jobs SET state = 'available', attempt = 0, run_at = $2, finished_at = NULL
+func (q *Queue) Retry(ctx context.Context, id int64) error { return q.RetryTx(ctx, id, nil) }
+
+// RetryTx is Retry with a hook that runs in the same transaction after
+// the job was put back, so an administrator's audit record commits with
+// the retry or not at all.
+func (q *Queue) RetryTx(ctx context.Context, id int64, inTx func(tx *sql.Tx) error) error {
+	var retried bool
+	err := q.db.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'available', attempt = 0, run_at = $2, finished_at = NULL
 WHERE id = $1 AND state = 'failed'`, id, database.TimeArg(q.clk.Now()))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return nil
+		}
+		retried = true
+		if inTx != nil {
+			return inTx(tx)
+		}
+		return nil
+	})
 	if database.IsUniqueViolation(err) {
 		return fmt.Errorf("jobs: job %d cannot be retried while another job with its unique key is waiting or running", id)
 	}
 	if err != nil {
 		return fmt.Errorf("jobs: retry %d: %w", id, err)
 	}
-	if n, _ := res.RowsAffected(); n == 1 {
+	if retried {
 		q.log.Info("jobs: failed job put back by an administrator", "id", id)
 		q.nudge()
 		return nil

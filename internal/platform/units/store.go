@@ -138,6 +138,23 @@ func (e *ValidationError) Error() string { return e.Field + ": " + e.Code }
 // Save creates or updates a unit, its parent link and service area, in
 // one transaction. A parent that would make a cycle is refused.
 func (s *Store) Save(ctx context.Context, u Unit) error {
+	return s.Write(ctx, u, WriteOptions{})
+}
+
+// WriteOptions refine Write.
+type WriteOptions struct {
+	// CreateOnly refuses to overwrite an existing unit with the same code
+	// (two administrators creating the same code at once: one wins, the
+	// other is told the code is taken).
+	CreateOnly bool
+	// InTx runs inside the same transaction after the write, with the
+	// unit as it was before (nil when new): the caller's audit record
+	// commits together with the change or not at all.
+	InTx func(tx *sql.Tx, before *Unit) error
+}
+
+// Write is Save with options.
+func (s *Store) Write(ctx context.Context, u Unit, opts WriteOptions) error {
 	u.Code = strings.TrimSpace(u.Code)
 	u.Name = strings.TrimSpace(u.Name)
 	switch {
@@ -173,7 +190,14 @@ func (s *Store) Save(ctx context.Context, u Unit) error {
 		parent = u.ParentCode
 	}
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO units (code, name, short_name, type, parent_code, region_code, lat, lon, active, created_at, updated_at)
+		before, err := s.readTx(ctx, tx, u.Code)
+		if err != nil {
+			return err
+		}
+		if before != nil && opts.CreateOnly {
+			return &ValidationError{"code", "unit_code_taken"}
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO units (code, name, short_name, type, parent_code, region_code, lat, lon, active, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
 			ON CONFLICT (code) DO UPDATE SET name = excluded.name, short_name = excluded.short_name, type = excluded.type,
 				parent_code = excluded.parent_code, region_code = excluded.region_code, lat = excluded.lat, lon = excluded.lon,
@@ -195,6 +219,9 @@ func (s *Store) Save(ctx context.Context, u Unit) error {
 				return err
 			}
 		}
+		if opts.InTx != nil {
+			return opts.InTx(tx, before)
+		}
 		return nil
 	})
 	if err != nil {
@@ -202,6 +229,37 @@ func (s *Store) Save(ctx context.Context, u Unit) error {
 	}
 	s.invalidate()
 	return nil
+}
+
+// readTx reads one unit inside a transaction (nil when absent), so a
+// write sees the row it replaces even if another process changed it.
+func (s *Store) readTx(ctx context.Context, tx *sql.Tx, code string) (*Unit, error) {
+	var u Unit
+	var lat, lon sql.NullFloat64
+	err := tx.QueryRowContext(ctx, `SELECT code, name, short_name, type, COALESCE(parent_code, ''), region_code, lat, lon, active, created_at, updated_at FROM units WHERE code = $1`, code).
+		Scan(&u.Code, &u.Name, &u.ShortName, &u.Type, &u.ParentCode, &u.RegionCode, &lat, &lon, &u.Active, database.T(&u.CreatedAt), database.T(&u.UpdatedAt))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if lat.Valid && lon.Valid {
+		u.Lat, u.Lon = &lat.Float64, &lon.Float64
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT kelurahan_code FROM unit_service_areas WHERE unit_code = $1 ORDER BY kelurahan_code`, code)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, err
+		}
+		u.ServiceArea = append(u.ServiceArea, k)
+	}
+	return &u, rows.Err()
 }
 
 // validCode allows lower-case letters, digits, '-', '.' and '_': codes

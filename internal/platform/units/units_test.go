@@ -3,6 +3,7 @@ package units_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"testing"
 	"time"
@@ -123,5 +124,42 @@ func TestSaveValidates(t *testing.T) {
 	}
 	if _, err := st.Get(ctx, "nope"); !errors.Is(err, units.ErrNotFound) {
 		t.Fatalf("unknown unit: %v", err)
+	}
+}
+
+func TestWriteCreateOnlyAndHookShareTheTransaction(t *testing.T) {
+	st, _ := seeded(t)
+	ctx := context.Background()
+	u := units.Unit{Code: "tim-sampah-alak", Name: "Tim Kebersihan Alak", Type: units.TypeTeam, ParentCode: "dlhk", Active: true}
+	var sawBefore *units.Unit
+	if err := st.Write(ctx, u, units.WriteOptions{CreateOnly: true, InTx: func(_ *sql.Tx, before *units.Unit) error {
+		sawBefore = before
+		return nil
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	if sawBefore != nil {
+		t.Fatal("a new unit has no before")
+	}
+	err := st.Write(ctx, u, units.WriteOptions{CreateOnly: true})
+	var ve *units.ValidationError
+	if !errors.As(err, &ve) || ve.Code != "unit_code_taken" {
+		t.Fatalf("second create: %v", err)
+	}
+	// A failing hook (an audit write that fails) rolls the change back.
+	u.Name = "Nama baru"
+	boom := errors.New("audit failed")
+	err = st.Write(ctx, u, units.WriteOptions{InTx: func(_ *sql.Tx, before *units.Unit) error {
+		if before == nil || before.Name != "Tim Kebersihan Alak" {
+			t.Errorf("before = %+v", before)
+		}
+		return boom
+	}})
+	if !errors.Is(err, boom) {
+		t.Fatalf("err = %v", err)
+	}
+	got, _ := st.Get(ctx, "tim-sampah-alak")
+	if got.Name != "Tim Kebersihan Alak" {
+		t.Fatalf("change survived a failed hook: %q", got.Name)
 	}
 }

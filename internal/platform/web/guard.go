@@ -100,6 +100,9 @@ func allowed(a Access, p *auth.Principal) bool {
 // deny answers 401 to anonymous callers (pages redirect to sign-in) and
 // 403 to signed-in callers without the right.
 func (s *Shell) deny(w http.ResponseWriter, r *http.Request, route Route, p *auth.Principal) {
+	// The marker lets the access-matrix test tell a route-level refusal
+	// from a handler's own 403 (an object outside the caller's scope).
+	w.Header().Set(DeniedHeader, "access")
 	if route.API {
 		if !p.Authenticated() {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="sodamolek"`)
@@ -119,6 +122,9 @@ func (s *Shell) deny(w http.ResponseWriter, r *http.Request, route Route, p *aut
 	}
 	s.Render.Error(w, r, http.StatusForbidden, s.T(r, "error.forbidden"))
 }
+
+// DeniedHeader marks responses refused by a route's access rule.
+const DeniedHeader = "X-Sodamolek-Denied"
 
 // SignInPath is the staff and citizen sign-in page.
 const SignInPath = "/masuk"

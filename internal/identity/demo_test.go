@@ -43,21 +43,23 @@ func TestDemoAccounts(t *testing.T) {
 	}
 }
 
-// TestDemoAccountsAreDocumented keeps docs/demo-accounts.md in step with
-// DemoAccounts.
+// TestDemoAccountsAreDocumented keeps the README's list and
+// docs/demo-accounts.md in step with DemoAccounts.
 func TestDemoAccountsAreDocumented(t *testing.T) {
-	doc, err := os.ReadFile("../../docs/demo-accounts.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := string(doc)
-	if !strings.Contains(text, "`"+DemoPassword+"`") || !strings.Contains(text, DemoCitizenPhone) {
-		t.Error("the password or the citizen's number is not documented")
-	}
-	for _, a := range DemoAccounts {
-		row := regexp.MustCompile("(?m)^\\| `" + regexp.QuoteMeta(a.Username) + "` \\| " + strings.Join(a.Roles, ", ") + " \\| `" + regexp.QuoteMeta(a.Unit) + "` \\|")
-		if !row.MatchString(text) {
-			t.Errorf("docs/demo-accounts.md lacks the row of %s (%s @ %s)", a.Username, a.Roles, a.Unit)
+	for _, file := range []string{"../../README.md", "../../docs/demo-accounts.md"} {
+		doc, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := string(doc)
+		if !strings.Contains(text, "`"+DemoPassword+"`") || !strings.Contains(text, DemoCitizenPhone) {
+			t.Errorf("%s: the password or the citizen's number is not documented", file)
+		}
+		for _, a := range DemoAccounts {
+			row := regexp.MustCompile("(?m)^\\| `" + regexp.QuoteMeta(a.Username) + "` \\| " + strings.Join(a.Roles, ", ") + " \\| `" + regexp.QuoteMeta(a.Unit) + "` \\|")
+			if !row.MatchString(text) {
+				t.Errorf("%s lacks the row of %s (%s @ %s)", file, a.Username, a.Roles, a.Unit)
+			}
 		}
 	}
 }

@@ -131,3 +131,9 @@ func (u *Uploads) processImage(ctx context.Context, b []byte, c ContentType, p P
 	defer func() { <-u.images }()
 	return processImage(b, c, p)
 }
+
+// Open reads back a stored upload by key, from whichever store the
+// uploads were saved in (local directory now, S3-compatible later).
+func (u *Uploads) Open(ctx context.Context, key string) (io.ReadCloser, error) {
+	return u.store.Open(ctx, key)
+}

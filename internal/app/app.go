@@ -28,6 +28,7 @@ import (
 	"github.com/sodamolek/sodamolek/internal/platform/regions"
 	"github.com/sodamolek/sodamolek/internal/platform/units"
 	"github.com/sodamolek/sodamolek/internal/platform/web"
+	"github.com/sodamolek/sodamolek/internal/platform/workdays"
 )
 
 // Deps is the platform every module is built on.
@@ -50,6 +51,9 @@ type Deps struct {
 	Auth   *auth.Service
 	Audit  *audit.Log
 	Sealer *pii.Sealer
+	// Workdays is the working-day calendar (holidays, office hours) that
+	// every SLA in every module counts with.
+	Workdays *workdays.Store
 }
 
 // Options are the parts a caller (a test, the CLI) may supply.
@@ -164,7 +168,7 @@ func newPlatform(ctx context.Context, cfg config.Config, opts Options) (*Deps, e
 	}
 	d := &Deps{Config: cfg, DB: db, Clock: clk, Log: log, Location: loc, Regions: profile, Units: units.NewStore(db, clk),
 		Jobs: queue, Notifier: notifier, Uploads: files.NewUploads(store, files.DefaultPolicy()), Shell: shell,
-		Perms: auth.NewRegistry(), Metrics: reg}
+		Perms: auth.NewRegistry(), Metrics: reg, Workdays: workdays.NewStore(db, clk, loc)}
 	if err := newIdentity(d, opts); err != nil {
 		db.Close()
 		return nil, err
@@ -185,7 +189,7 @@ func LoadProfile(nameOrDir string) (*regions.Profile, error) {
 // PlatformMigrations are the platform's own schema sets, applied before
 // any module's.
 func PlatformMigrations() []database.Migrations {
-	return []database.Migrations{settingsMigrations, units.Migrations, jobs.Migrations}
+	return []database.Migrations{settingsMigrations, units.Migrations, jobs.Migrations, workdays.Migrations}
 }
 
 // identityMigrations are the audit log's and the accounts' tables; the
@@ -223,6 +227,11 @@ func (a *App) seed(ctx context.Context) error {
 		return err
 	} else if n > 0 {
 		d.Log.Info("units seeded", "created", n)
+	}
+	if n, err := d.Workdays.Seed(ctx); err != nil {
+		return fmt.Errorf("holiday calendar: %w", err)
+	} else if n > 0 {
+		d.Log.Info("holidays seeded", "created", n)
 	}
 	for _, m := range a.Modules {
 		if s, ok := m.(Seeder); ok {

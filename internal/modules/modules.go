@@ -7,4 +7,5 @@ import (
 	_ "github.com/sodamolek/sodamolek/internal/admin"
 	_ "github.com/sodamolek/sodamolek/internal/directory"
 	_ "github.com/sodamolek/sodamolek/internal/identity"
+	_ "github.com/sodamolek/sodamolek/internal/services"
 )

@@ -109,9 +109,12 @@ func citizen(t *testing.T, s *apptest.Server, phone string) *client {
 	return &client{t: t, s: s, c: c, csrf: m[1]}
 }
 
+// officerPassword is the password of the officers tests create.
+const officerPassword = "officer-password-2026"
+
 func staff(t *testing.T, s *apptest.Server, username, unit string, roles ...string) *client {
 	t.Helper()
-	const pw = "officer-password-2026"
+	const pw = officerPassword
 	if _, err := s.App.Deps.Auth.CreateStaff(context.Background(), nil, auth.NewStaff{Username: username, UnitCode: unit, Password: pw, Roles: roles}); err != nil {
 		t.Fatalf("create %s: %v", username, err)
 	}

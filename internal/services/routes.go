@@ -50,9 +50,18 @@ func (m *Module) routes(rt *web.Router) {
 	rt.Page("GET /layanan/saya/{id}/dokumen", web.SignedIn, m.pageMyDocument)
 	rt.Page("POST /layanan/saya/{id}/survei", web.SignedIn, m.pageSurvey)
 	// Officer pages.
+	// The queue page links the catalog pages for those who manage them.
 	rt.Page("GET /layanan/petugas", handle, m.pageQueue)
 	rt.Page("GET /layanan/petugas/{number}", handle, m.pageOfficerFile)
 	rt.Page("POST /layanan/petugas/{number}/tahap/{stage}", handle, m.pageAct)
 	rt.Page("POST /layanan/petugas/{number}/tahap/{stage}/alihkan", supervise, m.pageAssign)
 	rt.Page("POST /layanan/petugas/{number}/bayar", handle, m.pagePay)
+	// Administrator pages: the catalog and the retribution indices, the
+	// same validation and storage as the PUT endpoints above.
+	rt.Page("GET /layanan/kelola", manage, m.pageManageList)
+	rt.Page("GET /layanan/kelola/retribusi", manage, m.pageManageIndices)
+	rt.Page("POST /layanan/kelola/retribusi", manage, m.pageManageSaveIndices)
+	rt.Page("GET /layanan/kelola/{code}", manage, m.pageManageService)
+	rt.Page("POST /layanan/kelola/{code}", manage, m.pageManageSave)
+	m.d.Shell.AddNav(web.NavItem{Label: "services.nav_manage", Href: "/layanan/kelola", Access: manage, Order: 33})
 }

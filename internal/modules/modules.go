@@ -6,6 +6,7 @@ package modules
 import (
 	_ "github.com/sodamolek/sodamolek/internal/admin"
 	_ "github.com/sodamolek/sodamolek/internal/directory"
+	_ "github.com/sodamolek/sodamolek/internal/health"
 	_ "github.com/sodamolek/sodamolek/internal/identity"
 	_ "github.com/sodamolek/sodamolek/internal/services"
 )

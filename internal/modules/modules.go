@@ -8,5 +8,7 @@ import (
 	_ "github.com/sodamolek/sodamolek/internal/directory"
 	_ "github.com/sodamolek/sodamolek/internal/health"
 	_ "github.com/sodamolek/sodamolek/internal/identity"
+	_ "github.com/sodamolek/sodamolek/internal/prices"
+	_ "github.com/sodamolek/sodamolek/internal/reports"
 	_ "github.com/sodamolek/sodamolek/internal/services"
 )

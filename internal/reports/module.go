@@ -1,0 +1,246 @@
+// Package reports is the citizen-report module (DOMAIN.md §3, §4): a
+// resident reports waste, security, road, water or any other problem —
+// or a fire or medical emergency — from a phone, the JSON API, Open311
+// GeoReport v2 or a WhatsApp/SMS gateway; the report is routed by
+// category and place to the responsible unit (DLHK, the Polsek of the
+// kecamatan, Dinas PUPR, Dishub, Damkar, Brigade Kupang Sehat, …); the
+// unit verifies, transfers, assigns, answers and finishes it with proof;
+// service-level targets on the city's working-day calendar drive
+// escalation to supervisors and heads and the auto-close; the resident
+// follows it by tracking code, confirms or reopens, and rates the work;
+// the public sees a map, a list and each agency's statistics.
+//
+// The module owns its model, storage, rules and handlers. Categories and
+// routing rules are data an administrator edits. The working-day calendar
+// is the shared platform package internal/platform/workdays.
+package reports
+
+import (
+	"context"
+	"embed"
+	"io/fs"
+	"path/filepath"
+	"time"
+
+	"github.com/sodamolek/sodamolek/internal/app"
+	"github.com/sodamolek/sodamolek/internal/platform/auth"
+	"github.com/sodamolek/sodamolek/internal/platform/database"
+	"github.com/sodamolek/sodamolek/internal/platform/files"
+	"github.com/sodamolek/sodamolek/internal/platform/web"
+	"github.com/sodamolek/sodamolek/internal/platform/workdays"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed locales/*.json
+var localeFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+//go:embed openapi.json
+var openAPIFragment []byte
+
+func init() {
+	app.Register(app.Factory{Name: "reports", Order: 30, New: New})
+}
+
+// Permissions of the module.
+const (
+	PermHandle    = "reports.handle"
+	PermSupervise = "reports.supervise"
+	PermManage    = "reports.manage"
+)
+
+// Module is the reports module.
+type Module struct {
+	d        *app.Deps
+	calendar *workdays.Store
+	cats     *categories
+	rules    *ruleCache
+	// photos reads stored photos back: the platform's upload pipeline
+	// only writes, so the module opens the same local store directory
+	// for reading.
+	photos files.Store
+	limits limits
+	stats  statsCache
+	group  groupCommit
+	stmts  stmtCache
+}
+
+// limits protect the public write endpoints (per client IP).
+type limits struct {
+	intake  *web.Limit
+	support *web.Limit
+	citizen *web.Limit
+	open311 *web.Limit
+	lookup  *web.Limit
+}
+
+func newLimits() limits {
+	return limits{
+		intake:  web.NewLimit("report-intake", 20, 10),
+		support: web.NewLimit("report-support", 30, 10),
+		citizen: web.NewLimit("report-citizen", 20, 10),
+		open311: web.NewLimit("open311-post", 120, 60),
+		lookup:  web.NewLimit("report-lookup", 120, 60),
+	}
+}
+
+// New builds the module and declares its permissions.
+func New(d *app.Deps) (app.Module, error) {
+	store, err := files.NewLocalStore(filepath.Join(d.Config.DataDir, "uploads"))
+	if err != nil {
+		return nil, err
+	}
+	d.Perms.Declare(auth.Permission{Code: PermHandle, Description: "reports.perm_handle"},
+		"officer:unit", "supervisor:subtree", "unit_admin:subtree", "admin:city")
+	d.Perms.Declare(auth.Permission{Code: PermSupervise, Description: "reports.perm_supervise"},
+		"supervisor:subtree", "unit_admin:subtree", "admin:city", "executive:city")
+	d.Perms.Declare(auth.Permission{Code: PermManage, Description: "reports.perm_manage"}, "admin:city")
+	return &Module{d: d, calendar: workdays.NewStore(d.DB, d.Clock, d.Location), cats: &categories{db: d.DB},
+		rules: &ruleCache{db: d.DB}, photos: store, limits: newLimits(), stmts: stmtCache{db: d.DB}}, nil
+}
+
+// Name implements app.Module.
+func (m *Module) Name() string { return "reports" }
+
+// Migrations implements app.Migrator: the shared working-day calendar
+// first (module "workdays"), then the reports tables.
+func (m *Module) Migrations() []database.Migrations {
+	return []database.Migrations{workdays.Migrations, database.FromDir("reports", migrationFiles, "migrations")}
+}
+
+// Calendar is the working-day calendar store (for other modules' tests
+// and tools).
+func (m *Module) Calendar() *workdays.Store { return m.calendar }
+
+// Seed implements app.Seeder: the holiday list, the categories and the
+// city-wide routing rules, each only where missing.
+func (m *Module) Seed(ctx context.Context, d *app.Deps) error {
+	if _, err := m.calendar.Seed(ctx); err != nil {
+		return err
+	}
+	now := d.Clock.Now()
+	added := 0
+	for _, c := range DefaultCategories {
+		ok, err := saveCategory(ctx, d.DB, c, now, false)
+		if err != nil {
+			return err
+		}
+		if ok {
+			added++
+		}
+	}
+	if added > 0 {
+		m.cats.invalidate()
+	}
+	for _, r := range DefaultRoutes {
+		if _, err := d.DB.ExecContext(ctx, `INSERT INTO report_routes (category_code, area_level, area_code, target, created_at, updated_at)
+			VALUES ($1, $2, '', $3, $4, $4) ON CONFLICT (category_code, area_level, area_code) DO NOTHING`,
+			r.Category, LevelCity, r.Target, database.TimeArg(now)); err != nil {
+			return err
+		}
+	}
+	m.rules.invalidate()
+	return nil
+}
+
+// Mount implements app.Mounter.
+func (m *Module) Mount(d *app.Deps) error {
+	sh := d.Shell
+	if err := sh.Render.AddTemplates(sub(templateFiles, "templates"), "reports"); err != nil {
+		return err
+	}
+	if err := sh.Catalog().AddFS(sub(localeFiles, "locales"), "reports"); err != nil {
+		return err
+	}
+	if err := sh.Assets.Add(sub(staticFiles, "static"), "reports"); err != nil {
+		return err
+	}
+	if err := sh.OpenAPI.AddFragment(openAPIFragment); err != nil {
+		return err
+	}
+	m.routes(sh.Router)
+	sh.AddNav(
+		web.NavItem{Label: "reports.nav_report", Href: "/lapor", Access: web.Public, Order: 10},
+		web.NavItem{Label: "reports.nav_public", Href: "/laporan", Access: web.Public, Order: 11},
+		web.NavItem{Label: "reports.nav_mine", Href: "/lapor/saya", Access: web.SignedIn, Order: 12},
+		web.NavItem{Label: "reports.nav_console", Href: "/petugas/laporan", Access: web.Perm(PermHandle), Order: 13},
+		web.NavItem{Label: "reports.nav_supervise", Href: "/petugas/eskalasi", Access: web.Perm(PermSupervise), Order: 14},
+	)
+	sh.AddHomeLinks(
+		web.HomeLink{Title: "reports.home_title", Description: "reports.home_desc", Href: "/lapor", Order: 10},
+		web.HomeLink{Title: "reports.home_public_title", Description: "reports.home_public_desc", Href: "/laporan", Order: 11},
+	)
+	d.Auth.AddExporter("reports", m.exportFor)
+	return nil
+}
+
+// routes registers every page and endpoint.
+func (m *Module) routes(rt *web.Router) {
+	l := m.limits
+	// Citizens.
+	rt.Page("GET /lapor", web.Public, m.formPage)
+	rt.Page("POST /lapor", web.Public, m.formSubmit, web.WithLimit(l.intake))
+	rt.Page("GET /lapor/saya", web.SignedIn, m.minePage)
+	rt.Page("GET /lapor/cari", web.Public, m.lookupCode, web.WithLimit(l.lookup))
+	rt.Page("GET /lapor/{code}", web.Public, m.trackingPage, web.WithLimit(l.lookup))
+	rt.Page("POST /lapor/{code}/konfirmasi", web.Public, m.citizenConfirm, web.WithLimit(l.citizen))
+	rt.Page("POST /lapor/{code}/buka-kembali", web.Public, m.citizenReopen, web.WithLimit(l.citizen))
+	rt.Page("POST /lapor/{code}/nilai", web.Public, m.citizenRate, web.WithLimit(l.citizen))
+	// The public.
+	rt.Page("GET /laporan", web.Public, m.publicListPage)
+	rt.Page("GET /laporan/statistik", web.Public, m.statsPage)
+	rt.Page("GET /laporan/foto/{id}/{sig}", web.Public, m.servePhoto)
+	rt.Page("GET /laporan/{id}", web.Public, m.publicDetailPage)
+	rt.Page("POST /laporan/{id}/dukung", web.Public, m.supportForm, web.WithLimit(l.support))
+	// Agency console.
+	handle := web.Perm(PermHandle)
+	rt.Page("GET /petugas/laporan", handle, m.queuePage)
+	rt.Page("GET /petugas/laporan/{id}", handle, m.detailPage)
+	rt.Page("POST /petugas/laporan/{id}/kontak", handle, m.revealContact)
+	rt.Page("POST /petugas/laporan/{id}/{action}", handle, m.consoleAction)
+	rt.Page("GET /petugas/eskalasi", web.Perm(PermSupervise), m.supervisePage)
+	// Settings.
+	manage := web.Perm(PermManage)
+	rt.Page("GET /petugas/pengaturan", manage, m.settingsPage)
+	rt.Page("POST /petugas/pengaturan/kategori/{code}", manage, m.saveCategoryForm)
+	rt.Page("POST /petugas/pengaturan/rute", manage, m.saveRuleForm)
+	rt.Page("POST /petugas/pengaturan/rute/{id}/hapus", manage, m.deleteRuleForm)
+	rt.Page("GET /petugas/pengaturan/hari-libur", manage, m.holidaysPage)
+	rt.Page("POST /petugas/pengaturan/hari-libur", manage, m.saveHolidayForm)
+	rt.Page("POST /petugas/pengaturan/hari-libur/impor", manage, m.importHolidaysForm)
+	rt.Page("POST /petugas/pengaturan/hari-libur/{date}/hapus", manage, m.deleteHolidayForm)
+	// JSON API.
+	rt.API("GET /api/v1/report-categories", web.Public, m.apiCategories)
+	rt.API("POST /api/v1/reports", web.Public, m.apiCreate, web.WithLimit(l.intake))
+	rt.API("GET /api/v1/reports", web.Public, m.apiPublicList)
+	rt.API("GET /api/v1/reports/nearby", web.Public, m.apiNearby)
+	rt.API("GET /api/v1/reports/stats", web.Public, m.apiStats)
+	rt.API("GET /api/v1/reports/{tracking_code}", web.Public, m.apiTracking, web.WithLimit(l.lookup))
+	rt.API("POST /api/v1/reports/{id}/support", web.Public, m.apiSupport, web.WithLimit(l.support))
+	rt.API("POST /api/v1/inbound/message", web.KeyScope("gateway"), m.apiInbound)
+	// Open311 GeoReport v2 (format by suffix, so one pattern per path
+	// depth). The POSTs carry api_key in the body and are checked here.
+	rt.Page("GET /open311/v2/{file}", web.Public, m.open311Get)
+	rt.Page("GET /open311/v2/services/{file}", web.Public, m.open311ServiceDefinition)
+	rt.Page("GET /open311/v2/requests/{file}", web.Public, m.open311Request)
+	rt.Page("GET /open311/v2/tokens/{file}", web.Public, m.open311Token)
+	rt.Page("POST /open311/v2/{file}", web.Public, m.open311Post, web.WithLimit(l.open311), web.NoCSRF())
+}
+
+func sub(f fs.FS, dir string) fs.FS {
+	s, err := fs.Sub(f, dir)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// now is the module's clock.
+func (m *Module) now() time.Time { return m.d.Clock.Now() }

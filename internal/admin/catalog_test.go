@@ -21,7 +21,7 @@ import (
 func TestCatalogsComplete(t *testing.T) {
 	cat := map[string]map[string]string{}
 	for _, loc := range []string{"id", "en"} {
-		raw, err := fs.ReadFile(localeFiles, "locales/"+loc+".json")
+		raw, err := fs.ReadFile(moduleFiles, "locales/"+loc+".json")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -16,21 +16,14 @@ package admin
 import (
 	"embed"
 	"errors"
-	"io/fs"
 	"net/http"
 
 	"github.com/sodamolek/sodamolek/internal/app"
 	"github.com/sodamolek/sodamolek/internal/platform/web"
 )
 
-//go:embed templates/*.html
-var templateFiles embed.FS
-
-//go:embed locales/*.json
-var localeFiles embed.FS
-
-//go:embed static
-var staticFiles embed.FS
+//go:embed templates/*.html locales/*.json static
+var moduleFiles embed.FS
 
 func init() {
 	// After identity (which declares the permissions and builds the
@@ -59,13 +52,7 @@ func (m *Module) Name() string { return "admin" }
 // Mount registers the pages, texts, static files and navigation.
 func (m *Module) Mount(d *app.Deps) error {
 	sh := d.Shell
-	if err := sh.Render.AddTemplates(sub(templateFiles, "templates"), "admin"); err != nil {
-		return err
-	}
-	if err := sh.Catalog().AddFS(sub(localeFiles, "locales"), "admin"); err != nil {
-		return err
-	}
-	if err := sh.Assets.Add(sub(staticFiles, "static"), "admin"); err != nil {
+	if err := sh.AddModuleFiles("admin", moduleFiles); err != nil {
 		return err
 	}
 	rt := sh.Router
@@ -128,12 +115,4 @@ func (m *Module) cityWide(permission string, h http.HandlerFunc) http.HandlerFun
 		}
 		h(w, r)
 	}
-}
-
-func sub(f fs.FS, dir string) fs.FS {
-	s, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err)
-	}
-	return s
 }

@@ -7,23 +7,13 @@ package directory
 
 import (
 	"embed"
-	"io/fs"
 
 	"github.com/sodamolek/sodamolek/internal/app"
 	"github.com/sodamolek/sodamolek/internal/platform/web"
 )
 
-//go:embed templates/*.html
-var templateFiles embed.FS
-
-//go:embed locales/*.json
-var localeFiles embed.FS
-
-//go:embed static
-var staticFiles embed.FS
-
-//go:embed openapi.json
-var openAPIFragment []byte
+//go:embed templates/*.html locales/*.json static openapi.json
+var moduleFiles embed.FS
 
 func init() {
 	app.Register(app.Factory{Name: "directory", Order: 5, New: New})
@@ -43,16 +33,7 @@ func (m *Module) Name() string { return "directory" }
 // Mount registers the routes, pages and texts.
 func (m *Module) Mount(d *app.Deps) error {
 	sh := d.Shell
-	if err := sh.Render.AddTemplates(sub(templateFiles, "templates"), "directory"); err != nil {
-		return err
-	}
-	if err := sh.Catalog().AddFS(sub(localeFiles, "locales"), "directory"); err != nil {
-		return err
-	}
-	if err := sh.Assets.Add(sub(staticFiles, "static"), "directory"); err != nil {
-		return err
-	}
-	if err := sh.OpenAPI.AddFragment(openAPIFragment); err != nil {
+	if err := sh.AddModuleFiles("directory", moduleFiles); err != nil {
 		return err
 	}
 	rt := sh.Router
@@ -64,12 +45,4 @@ func (m *Module) Mount(d *app.Deps) error {
 	sh.AddNav(web.NavItem{Label: "directory.nav", Href: "/wilayah", Access: web.Public, Order: 90})
 	sh.AddHomeLinks(web.HomeLink{Title: "directory.home_title", Description: "directory.home_desc", Href: "/wilayah", Order: 90})
 	return nil
-}
-
-func sub(f fs.FS, dir string) fs.FS {
-	s, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err)
-	}
-	return s
 }

@@ -2,8 +2,6 @@ package health_test
 
 import (
 	"context"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -14,29 +12,16 @@ import (
 	"github.com/sodamolek/sodamolek/internal/health"
 )
 
-const chromiumPath = "/usr/bin/chromium"
-
-// browserContext starts Debian's Chromium headless with a throw-away
-// profile and nothing that phones home. Without Chromium the test is
-// skipped, except in CI (CI=true), where that is a failure.
+// browserContext is the shared headless Chromium (apptest.Browser) at a
+// desktop width: the stunting map is read at office PCs.
 func browserContext(t *testing.T) context.Context {
 	t.Helper()
-	if _, err := exec.LookPath(chromiumPath); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("Chromium is required in CI: %v", err)
-		}
-		t.Skipf("no Chromium at %s", chromiumPath)
+	ctx := apptest.Browser(t)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1024, 900)); err != nil {
+		t.Fatalf("viewport: %v", err)
 	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-default-apps", true), chromedp.Flag("no-default-browser-check", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1024, 900),
-	}
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(alloc)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 120*time.Second)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	ctx, cancel := context.WithTimeout(ctx, 120*time.Second)
+	t.Cleanup(cancel)
 	return ctx
 }
 

@@ -30,7 +30,6 @@ package health
 
 import (
 	"embed"
-	"io/fs"
 
 	"github.com/sodamolek/sodamolek/internal/app"
 	"github.com/sodamolek/sodamolek/internal/platform/auth"
@@ -38,20 +37,8 @@ import (
 	"github.com/sodamolek/sodamolek/internal/platform/web"
 )
 
-//go:embed migrations/*.sql
-var migrationFiles embed.FS
-
-//go:embed templates/*.html
-var templateFiles embed.FS
-
-//go:embed locales/*.json
-var localeFiles embed.FS
-
-//go:embed static
-var staticFiles embed.FS
-
-//go:embed openapi.json
-var openAPIFragment []byte
+//go:embed migrations/*.sql templates/*.html locales/*.json static openapi.json
+var moduleFiles embed.FS
 
 func init() {
 	app.Register(app.Factory{Name: "health", Order: 50, New: New})
@@ -97,34 +84,17 @@ func (m *Module) Name() string { return "health" }
 
 // Migrations implements app.Migrator.
 func (m *Module) Migrations() []database.Migrations {
-	return []database.Migrations{database.FromDir("health", migrationFiles, "migrations")}
+	return []database.Migrations{database.FromDir("health", moduleFiles, "migrations")}
 }
 
 // Mount implements app.Mounter.
 func (m *Module) Mount(d *app.Deps) error {
 	sh := d.Shell
-	if err := sh.Render.AddTemplates(sub(templateFiles, "templates"), "health"); err != nil {
-		return err
-	}
-	if err := sh.Catalog().AddFS(sub(localeFiles, "locales"), "health"); err != nil {
-		return err
-	}
-	if err := sh.Assets.Add(sub(staticFiles, "static"), "health"); err != nil {
-		return err
-	}
-	if err := sh.OpenAPI.AddFragment(openAPIFragment); err != nil {
+	if err := sh.AddModuleFiles("health", moduleFiles); err != nil {
 		return err
 	}
 	m.routes(sh.Router)
 	sh.AddNav(web.NavItem{Label: "health.nav", Href: "/kesehatan", Access: web.Perm(permReports), Order: 40})
 	sh.AddHomeLinks(web.HomeLink{Title: "health.home_title", Description: "health.home_desc", Href: "/kalkulator-gizi", Order: 40})
 	return nil
-}
-
-func sub(f fs.FS, dir string) fs.FS {
-	s, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err)
-	}
-	return s
 }

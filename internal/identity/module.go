@@ -15,7 +15,6 @@ import (
 	"context"
 	"embed"
 	"errors"
-	"io/fs"
 	"time"
 
 	"github.com/sodamolek/sodamolek/internal/app"
@@ -25,14 +24,8 @@ import (
 	"github.com/sodamolek/sodamolek/internal/platform/web"
 )
 
-//go:embed templates/*.html
-var templateFiles embed.FS
-
-//go:embed locales/*.json
-var localeFiles embed.FS
-
-//go:embed openapi.json
-var openAPIFragment []byte
+//go:embed templates/*.html locales/*.json openapi.json
+var moduleFiles embed.FS
 
 func init() {
 	app.Register(app.Factory{Name: "identity", Order: 10, New: New})
@@ -121,25 +114,11 @@ func (m *Module) RegisterJobs(q *jobs.Queue, d *app.Deps) {
 // Mount implements app.Mounter.
 func (m *Module) Mount(d *app.Deps) error {
 	sh := d.Shell
-	if err := sh.Render.AddTemplates(sub(templateFiles, "templates"), "identity"); err != nil {
-		return err
-	}
-	if err := sh.Catalog().AddFS(sub(localeFiles, "locales"), "identity"); err != nil {
-		return err
-	}
-	if err := sh.OpenAPI.AddFragment(openAPIFragment); err != nil {
+	if err := sh.AddModuleFiles("identity", moduleFiles); err != nil {
 		return err
 	}
 	m.routes(sh.Router)
 	return nil
-}
-
-func sub(f fs.FS, dir string) fs.FS {
-	s, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err)
-	}
-	return s
 }
 
 // The identity service is the shell's authenticator (set by the platform).

@@ -10,7 +10,6 @@ package services
 import (
 	"context"
 	"embed"
-	"io/fs"
 	"sync"
 	"time"
 
@@ -22,17 +21,8 @@ import (
 	"github.com/sodamolek/sodamolek/internal/platform/workdays"
 )
 
-//go:embed templates/*.html
-var templateFiles embed.FS
-
-//go:embed locales/*.json
-var localeFiles embed.FS
-
-//go:embed migrations/*.sql
-var migrationFiles embed.FS
-
-//go:embed openapi.json
-var openAPIFragment []byte
+//go:embed migrations/*.sql templates/*.html locales/*.json openapi.json
+var moduleFiles embed.FS
 
 func init() {
 	app.Register(app.Factory{Name: "services", Order: 35, New: New})
@@ -67,7 +57,7 @@ func (m *Module) Name() string { return "services" }
 // Migrations implements app.Migrator. (The working-day calendar's tables
 // are the platform's.)
 func (m *Module) Migrations() []database.Migrations {
-	return []database.Migrations{database.FromDir("services", migrationFiles, "migrations")}
+	return []database.Migrations{database.FromDir("services", moduleFiles, "migrations")}
 }
 
 // Seed implements app.Seeder: the default catalog.
@@ -82,13 +72,7 @@ func (m *Module) RegisterJobs(q *jobs.Queue, d *app.Deps) {
 // Mount registers routes, pages and texts.
 func (m *Module) Mount(d *app.Deps) error {
 	sh := d.Shell
-	if err := sh.Render.AddTemplates(sub(templateFiles, "templates"), "services"); err != nil {
-		return err
-	}
-	if err := sh.Catalog().AddFS(sub(localeFiles, "locales"), "services"); err != nil {
-		return err
-	}
-	if err := sh.OpenAPI.AddFragment(openAPIFragment); err != nil {
+	if err := sh.AddModuleFiles("services", moduleFiles); err != nil {
 		return err
 	}
 	m.routes(sh.Router)
@@ -97,12 +81,4 @@ func (m *Module) Mount(d *app.Deps) error {
 		web.NavItem{Label: "services.nav_queue", Href: "/layanan/petugas", Access: web.Perm("services.handle"), Order: 32})
 	sh.AddHomeLinks(web.HomeLink{Title: "services.home_title", Description: "services.home_desc", Href: "/layanan", Order: 30})
 	return nil
-}
-
-func sub(f fs.FS, dir string) fs.FS {
-	s, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err)
-	}
-	return s
 }

@@ -51,6 +51,9 @@ type DB struct {
 	Dialect Dialect
 	writer  *sql.DB
 	reader  *sql.DB
+	// checkpoints runs SQLite's WAL checkpoints beside the writer (nil on
+	// PostgreSQL).
+	checkpoints *checkpointer
 	// location is a human-readable description without secrets, for logs.
 	location string
 	// sqlitePath is the database file on SQLite (for backups).
@@ -108,7 +111,11 @@ func redactErr(err error) string {
 
 // Close closes both pools.
 func (db *DB) Close() error {
-	err := db.writer.Close()
+	var err error
+	if db.checkpoints != nil {
+		err = db.checkpoints.close()
+	}
+	err = errors.Join(err, db.writer.Close())
 	if db.reader != db.writer {
 		err = errors.Join(err, db.reader.Close())
 	}

@@ -119,59 +119,100 @@ var gzipPool = sync.Pool{New: func() any {
 	return w
 }}
 
-// gzipWriter compresses text responses once the handler has chosen a
-// content type; images and already-compressed bodies pass through.
+// gzipMinSize is the smallest body worth compressing: below about 1 KB
+// gzip's header and trailer eat most of the gain, while compressing still
+// costs CPU on every request (most API answers are a few hundred bytes).
+const gzipMinSize = 1024
+
+// gzipWriter compresses text responses of at least gzipMinSize bytes;
+// images, already-compressed and short bodies pass through. A compressible
+// body's status and first bytes are held back until there are enough of
+// them to decide (or the handler ends or flushes).
 type gzipWriter struct {
 	http.ResponseWriter
-	gz      *gzip.Writer
-	decided bool
-	active  bool
+	gz     *gzip.Writer
+	state  gzipState
+	status int    // held back while holding
+	held   []byte // the start of the body, while holding
 }
 
-func (g *gzipWriter) decide() {
-	if g.decided {
-		return
-	}
-	g.decided = true
-	h := g.Header()
-	if h.Get("Content-Encoding") != "" {
-		return
-	}
-	ct := h.Get("Content-Type")
-	if !compressible(ct) {
-		return
-	}
-	g.active = true
-	h.Set("Content-Encoding", "gzip")
-	h.Del("Content-Length")
-	g.gz = gzipPool.Get().(*gzip.Writer)
-	g.gz.Reset(g.ResponseWriter)
-}
+type gzipState int
+
+const (
+	gzipUndecided gzipState = iota
+	gzipHolding             // compressible: waiting for gzipMinSize bytes
+	gzipPlain               // passing through
+	gzipActive              // compressing
+)
 
 func (g *gzipWriter) WriteHeader(code int) {
-	if code != http.StatusNoContent && code != http.StatusNotModified && code >= 200 {
-		g.decide()
-	} else {
-		g.decided = true
+	if g.state != gzipUndecided {
+		g.ResponseWriter.WriteHeader(code)
+		return
 	}
-	g.ResponseWriter.WriteHeader(code)
+	h := g.Header()
+	if code < 200 || code == http.StatusNoContent || code == http.StatusNotModified ||
+		h.Get("Content-Encoding") != "" || !compressible(h.Get("Content-Type")) {
+		g.state = gzipPlain
+		g.ResponseWriter.WriteHeader(code)
+		return
+	}
+	g.state, g.status = gzipHolding, code
 }
 
 func (g *gzipWriter) Write(b []byte) (int, error) {
-	if !g.decided {
+	if g.state == gzipUndecided {
 		if g.Header().Get("Content-Type") == "" {
 			g.Header().Set("Content-Type", http.DetectContentType(b))
 		}
-		g.decide()
+		g.WriteHeader(http.StatusOK)
 	}
-	if g.active {
+	switch g.state {
+	case gzipHolding:
+		g.held = append(g.held, b...)
+		if len(g.held) >= gzipMinSize {
+			if err := g.startGzip(); err != nil {
+				return 0, err
+			}
+		}
+		return len(b), nil
+	case gzipActive:
 		return g.gz.Write(b)
 	}
 	return g.ResponseWriter.Write(b)
 }
 
+// startGzip sends the held status and bytes compressed.
+func (g *gzipWriter) startGzip() error {
+	h := g.Header()
+	h.Set("Content-Encoding", "gzip")
+	h.Del("Content-Length")
+	g.ResponseWriter.WriteHeader(g.status)
+	g.gz = gzipPool.Get().(*gzip.Writer)
+	g.gz.Reset(g.ResponseWriter)
+	g.state = gzipActive
+	held := g.held
+	g.held = nil
+	_, err := g.gz.Write(held)
+	return err
+}
+
+// sendHeld sends the held status and bytes as they are.
+func (g *gzipWriter) sendHeld() error {
+	g.state = gzipPlain
+	g.ResponseWriter.WriteHeader(g.status)
+	_, err := g.ResponseWriter.Write(g.held)
+	g.held = nil
+	return err
+}
+
+// Flush sends what is held: a handler that flushes is streaming, so the
+// rest of its body is likely long, and compressing it is worth it.
 func (g *gzipWriter) Flush() {
-	if g.active {
+	if g.state == gzipHolding {
+		_ = g.startGzip()
+	}
+	if g.state == gzipActive {
 		_ = g.gz.Flush()
 	}
 	if f, ok := g.ResponseWriter.(http.Flusher); ok {
@@ -182,7 +223,10 @@ func (g *gzipWriter) Flush() {
 func (g *gzipWriter) Unwrap() http.ResponseWriter { return g.ResponseWriter }
 
 func (g *gzipWriter) close() {
-	if g.active {
+	switch g.state {
+	case gzipHolding:
+		_ = g.sendHeld()
+	case gzipActive:
 		_ = g.gz.Close()
 		gzipPool.Put(g.gz)
 	}

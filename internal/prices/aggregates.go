@@ -3,11 +3,13 @@ package prices
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"math"
 	"sort"
 
 	"github.com/sodamolek/sodamolek/internal/platform/database"
 	"github.com/sodamolek/sodamolek/internal/platform/jobs"
+	"github.com/sodamolek/sodamolek/internal/prices/index"
 )
 
 // The aggregate tables hold, per commodity and day (and month), per market
@@ -231,3 +233,30 @@ func (c cell) mean() (float64, bool) {
 
 // cellOf is the cell of one observation.
 func cellOf(p float64) cell { return cell{SumLog: math.Log(p), N: 1, Min: p, Max: p} }
+
+// RefreshMonth rebuilds one month's aggregates of every commodity from
+// the observations, as if all of the month's prices had just been
+// written, and marks the baskets stale. Writes never need it (each keeps
+// its own cells exact); it serves an operator who changed observations
+// outside Sodamolek, and it is the benchmark of the heaviest per-month
+// refresh.
+func (s *Store) RefreshMonth(ctx context.Context, month index.Month) error {
+	if !month.Valid() {
+		return fmt.Errorf("prices: invalid month %v", month)
+	}
+	ids, err := codeIDs(ctx, s.db, `SELECT code, id FROM price_commodities`)
+	if err != nil {
+		return err
+	}
+	commodities := make([]int64, 0, len(ids))
+	for _, id := range ids {
+		commodities = append(commodities, id)
+	}
+	m := month.String()
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := s.bulkSession(ctx, tx); err != nil {
+			return err
+		}
+		return s.afterPriceWrite(ctx, tx, commodities, m+"-01", m+"-31")
+	})
+}

@@ -3,49 +3,19 @@ package prices_test
 import (
 	"context"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"github.com/sodamolek/sodamolek/internal/apptest"
 )
 
-const chromium = "/usr/bin/chromium"
-
-// browser starts headless Chromium for a test, or skips it when Chromium
-// is not installed (except under CI=true, where that is a failure).
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	if _, err := os.Stat(chromium); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true and %s is missing: %v", chromium, err)
-		}
-		t.Skipf("%s is not installed", chromium)
-	}
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("no-first-run", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(412, 900))
-	ctx, cancelCtx := chromedp.NewContext(alloc)
-	// The first action starts the browser; it must not run under a
-	// timeout, which would stop the browser with it.
-	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
-		cancelCtx()
-		cancelAlloc()
-		t.Fatalf("start Chromium: %v", err)
-	}
-	t.Cleanup(func() {
-		cancelCtx()
-		cancelAlloc()
-	})
-	return ctx
-}
-
 // setOffline switches the page's network off or on: navigator.onLine and
-// its events, and every request.
+// its events, and every request. It runs in the context apptest.Browser
+// returns (DevTools' network emulation of that tab).
 func setOffline(ctx context.Context, offline bool) error {
 	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
 		return err
@@ -68,7 +38,7 @@ const outboxLength = `JSON.parse(localStorage.getItem("sodamolek.prices.outbox.v
 // once the connection is back they are sent and appear on the public
 // board, each once.
 func TestBrowserOfflineEntriesReachBoard(t *testing.T) {
-	ctx := browser(t)
+	ctx := apptest.Browser(t)
 	h := start(t)
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
 	defer cancel()
@@ -140,5 +110,53 @@ func TestBrowserOfflineEntriesReachBoard(t *testing.T) {
 	text, err := chromedp.Run(ctx, chromedp.TextContent(chromedp.CSS(`[data-commodity="beras-medium"] [data-price]`)))
 	if err != nil || !strings.Contains(text, "Rp 13.750") {
 		t.Errorf("board page shows %q, %v", text, err)
+	}
+}
+
+// TestBrowserInflowMapRenders: arrivals recorded at the port and the fish
+// landing appear on the public inflow page as a Leaflet map with a flow
+// line from each origin into Kupang, next to the table and "where did
+// today's fish come from".
+func TestBrowserInflowMapRenders(t *testing.T) {
+	ctx := apptest.Browser(t)
+	// Tiles would come from OpenStreetMap; this machine has no network,
+	// so they point at a closed port and fail at once (the flows are
+	// vector paths drawn without them).
+	h := start(t, "--tile-url", "http://127.0.0.1:9/{z}/{x}/{y}.png")
+	for _, a := range []map[string]any{
+		{"key": key(), "day": today, "commodity": "ikan-tongkol", "quantity": 1200, "unit": "kg", "origin": "53.06", "mode": "ship", "entry_point": "tpi-oeba"},
+		{"key": key(), "day": today, "commodity": "ikan-kembung", "quantity": 0.5, "unit": "ton", "origin": "53.05", "mode": "ship", "entry_point": "tpi-oeba"},
+		{"key": key(), "day": today, "commodity": "telur-ayam-ras", "quantity": 12, "unit": "ton", "origin": "35.05", "mode": "ship", "entry_point": "pelabuhan-tenau"},
+	} {
+		if status, body := h.do("enum.disperindag", "POST", "/api/v1/prices/inflows", a); status != 201 {
+			t.Fatalf("record %v = %d %s", a, status, body)
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(h.s.URL+"/bahasa/id?next="+url.QueryEscape("/harga/asal?periode=hari")),
+		chromedp.WaitVisible(chromedp.CSS(`#inflow-map[data-loaded="3"]`)),
+	)
+	if err != nil {
+		t.Fatalf("inflow map never loaded: %v\n%s", err, h.s.Logs.String())
+	}
+	// Leaflet draws into an SVG overlay: one line and one circle per
+	// origin, a circle per point of entry, and one for the city.
+	lines, err := chromedp.Run(ctx, chromedp.Evaluate[int](`Array.from(document.querySelectorAll("#inflow-map .leaflet-overlay-pane path.leaflet-interactive")).filter(function (p) { return (p.getAttribute("d") || "").length > 10; }).length`))
+	if err != nil || lines < 3+3+1 {
+		t.Errorf("map paths = %d, %v; want at least 7 (3 flows, 3 origins, the city)", lines, err)
+	}
+	box, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(function () { var r = document.getElementById("inflow-map").getBoundingClientRect(); return [r.width, r.height]; })()`))
+	if err != nil || len(box) != 2 || box[0] < 200 || box[1] < 150 {
+		t.Errorf("map box = %v, %v", box, err)
+	}
+	table, err := chromedp.Run(ctx, chromedp.TextContent(chromedp.ID("origin-table")))
+	if err != nil || !strings.Contains(table, "Flores Timur") || !strings.Contains(table, "Blitar") {
+		t.Errorf("origin table = %q, %v", table, err)
+	}
+	fish, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("ikan").nextElementSibling.textContent`))
+	if err != nil || !strings.Contains(fish, "Flores Timur") || !strings.Contains(fish, "Ikan tongkol") || strings.Contains(fish, "Blitar") {
+		t.Errorf("today's fish = %q, %v", fish, err)
 	}
 }

@@ -1,7 +1,6 @@
 package prices
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"net/http"
@@ -19,27 +18,17 @@ import (
 // is about a million lines at full scale).
 const maxExportDays = 366
 
-func csvHeaders(w http.ResponseWriter, name string) *csv.Writer {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Header().Set("Cache-Control", "public, max-age=300")
-	return csv.NewWriter(w)
-}
-
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
-
-func optNum(p *float64) string {
-	if p == nil {
-		return ""
-	}
-	return num(*p)
-}
 
 // exportPrices streams observations (not rejected) between from and to
 // (default: the last 31 days), optionally of one commodity or market:
 // date,market_code,commodity_code,price, ordered by commodity, date and
 // market (the index order, so the export streams without sorting).
-func (m *Module) exportPrices(w http.ResponseWriter, r *http.Request) {
+func (m *Module) exportPrices(format string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { m.writePrices(w, r, format) }
+}
+
+func (m *Module) writePrices(w http.ResponseWriter, r *http.Request, format string) {
 	ctx := r.Context()
 	sh := m.d.Shell
 	q := r.URL.Query()
@@ -101,8 +90,11 @@ func (m *Module) exportPrices(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer rows.Close()
-	cw := csvHeaders(w, fmt.Sprintf("harga_%s_%s.csv", from, to))
-	_ = cw.Write([]string{"date", "market_code", "commodity_code", "price"})
+	out, err := newRowWriter(w, format, fmt.Sprintf("harga_%s_%s", from, to), "harga", []string{"date", "market_code", "commodity_code", "price"})
+	if err != nil {
+		m.apiError(w, r, err)
+		return
+	}
 	for rows.Next() {
 		var day string
 		var mk, c int64
@@ -111,14 +103,25 @@ func (m *Module) exportPrices(w http.ResponseWriter, r *http.Request) {
 			m.d.Log.Error("prices: export", "err", err)
 			break
 		}
-		_ = cw.Write([]string{day, mcodes[mk], codes[c], num(p)})
+		if err := out.write(day, mcodes[mk], codes[c], p); err != nil {
+			break // the client left
+		}
 	}
-	cw.Flush()
+	if err := rows.Err(); err != nil {
+		m.d.Log.Error("prices: export", "err", err)
+	}
+	if err := out.close(); err != nil {
+		m.d.Log.Debug("prices: export", "err", err)
+	}
 }
 
 // exportIndex is the basket's index series (table=andil: the andil of
 // every commodity and month, one per line).
-func (m *Module) exportIndex(w http.ResponseWriter, r *http.Request) {
+func (m *Module) exportIndex(format string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { m.writeIndex(w, r, format) }
+}
+
+func (m *Module) writeIndex(w http.ResponseWriter, r *http.Request, format string) {
 	sh := m.d.Shell
 	name := r.URL.Query().Get("basket")
 	if name == "" {
@@ -146,27 +149,51 @@ func (m *Module) exportIndex(w http.ResponseWriter, r *http.Request) {
 		}
 		return '-'
 	}, strings.ToLower(b.Name))
+	var out rowWriter
 	if r.URL.Query().Get("table") == "andil" {
-		cw := csvHeaders(w, "andil_"+slug+".csv")
-		_ = cw.Write([]string{"basket", "period", "commodity", "andil"})
+		if out, err = newRowWriter(w, format, "andil_"+slug, "andil", []string{"basket", "period", "commodity", "andil"}); err != nil {
+			m.apiError(w, r, err)
+			return
+		}
 		for _, p := range periods {
 			for _, a := range p.Andil {
-				_ = cw.Write([]string{b.Name, p.Month.String(), a.Commodity, num(a.Value)})
+				if err = out.write(b.Name, p.Month.String(), a.Commodity, a.Value); err != nil {
+					break
+				}
 			}
 		}
-		cw.Flush()
-		return
+	} else {
+		if out, err = newRowWriter(w, format, "indeks_"+slug, "indeks", []string{"basket", "base", "period", "index", "mtm", "yoy", "ytd", "carried"}); err != nil {
+			m.apiError(w, r, err)
+			return
+		}
+		for _, p := range periods {
+			if err = out.write(b.Name, b.Base.String(), p.Month.String(), p.Index, optCell(p.MtM), optCell(p.YoY), optCell(p.YtD), strings.Join(p.Carried, " ")); err != nil {
+				break
+			}
+		}
 	}
-	cw := csvHeaders(w, "indeks_"+slug+".csv")
-	_ = cw.Write([]string{"basket", "base", "period", "index", "mtm", "yoy", "ytd", "carried"})
-	for _, p := range periods {
-		_ = cw.Write([]string{b.Name, b.Base.String(), p.Month.String(), num(p.Index), optNum(p.MtM), optNum(p.YoY), optNum(p.YtD), strings.Join(p.Carried, " ")})
+	if err := out.close(); err != nil {
+		m.d.Log.Debug("prices: export", "err", err)
 	}
-	cw.Flush()
+}
+
+// optCell is an optional number as a cell: empty when there is none (no
+// comparison month), which CSV shows as an empty field and a workbook as
+// an empty cell.
+func optCell(p *float64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
 }
 
 // exportInflows lists arrivals between from and to (default: this month).
-func (m *Module) exportInflows(w http.ResponseWriter, r *http.Request) {
+func (m *Module) exportInflows(format string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { m.writeInflows(w, r, format) }
+}
+
+func (m *Module) writeInflows(w http.ResponseWriter, r *http.Request, format string) {
 	sh := m.d.Shell
 	q := r.URL.Query()
 	today := m.store.today()
@@ -185,13 +212,19 @@ func (m *Module) exportInflows(w http.ResponseWriter, r *http.Request) {
 		sh.WriteAPIError(w, r, sh.BadParam(r, "from"))
 		return
 	}
-	cw := csvHeaders(w, fmt.Sprintf("pasokan_%s_%s.csv", f.From, f.To))
-	_ = cw.Write([]string{"date", "commodity_code", "quantity", "unit", "origin_code", "origin_name", "mode", "entry_point"})
-	err := m.store.InflowRows(r.Context(), f, 0, func(row InflowRow) error {
-		return cw.Write([]string{row.Day, row.Commodity.Code, num(row.Quantity), row.Unit, row.Origin.Code, row.Origin.Name, row.Mode, row.EntryPoint})
+	out, err := newRowWriter(w, format, fmt.Sprintf("pasokan_%s_%s", f.From, f.To), "pasokan",
+		[]string{"date", "commodity_code", "quantity", "unit", "origin_code", "origin_name", "mode", "entry_point"})
+	if err != nil {
+		m.apiError(w, r, err)
+		return
+	}
+	err = m.store.InflowRows(r.Context(), f, 0, func(row InflowRow) error {
+		return out.write(row.Day, row.Commodity.Code, row.Quantity, row.Unit, row.Origin.Code, row.Origin.Name, row.Mode, row.EntryPoint)
 	})
 	if err != nil {
 		m.d.Log.Error("prices: export inflows", "err", err)
 	}
-	cw.Flush()
+	if err := out.close(); err != nil {
+		m.d.Log.Debug("prices: export", "err", err)
+	}
 }

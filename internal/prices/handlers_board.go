@@ -1,8 +1,11 @@
 package prices
 
 import (
+	"html"
+	"html/template"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/sodamolek/sodamolek/internal/platform/web"
@@ -18,6 +21,12 @@ type boardRowView struct {
 	Above             bool
 	MarketPrices      []string
 	HasPrice          bool
+	// Changes and MarketCells are the row's three change badges and its
+	// per-market cells, written here rather than by the template: the
+	// board has a hundred commodities × markets, and html/template's
+	// per-value escaping through reflection was two thirds of the page's
+	// time. Every text in them is escaped with html.EscapeString.
+	Changes, MarketCells template.HTML
 }
 
 type categoryView struct {
@@ -52,6 +61,7 @@ func dayParam(r *http.Request) (string, bool) {
 func (m *Module) boardView(r *http.Request, b Board) boardView {
 	loc := web.LocaleOf(r)
 	v := boardView{Day: b.Day, DayText: fmtDay(b.Day), Markets: b.Markets}
+	labels := [3]string{m.t(r, "prices.vs_prev"), m.t(r, "prices.vs_week"), m.t(r, "prices.vs_month")}
 	idx := map[string]int{}
 	for _, row := range b.Rows {
 		rv := boardRowView{Code: row.Commodity.Code, Name: row.Commodity.Label(), Unit: row.Commodity.Unit, Price: "—"}
@@ -76,6 +86,21 @@ func (m *Module) boardView(r *http.Request, b Board) boardView {
 				rv.MarketPrices = append(rv.MarketPrices, "—")
 			}
 		}
+		var sb strings.Builder
+		for i, c := range [3]changeView{rv.Prev, rv.Week, rv.Month} {
+			if i > 0 {
+				sb.WriteByte(' ')
+			}
+			writeChange(&sb, c, labels[i])
+		}
+		rv.Changes = template.HTML(sb.String())
+		sb.Reset()
+		for _, p := range rv.MarketPrices {
+			sb.WriteString(`<td class="num">`)
+			sb.WriteString(html.EscapeString(p))
+			sb.WriteString(`</td>`)
+		}
+		rv.MarketCells = template.HTML(sb.String())
 		i, ok := idx[row.Commodity.Category]
 		if !ok {
 			i = len(v.Categories)
@@ -85,6 +110,33 @@ func (m *Module) boardView(r *http.Request, b Board) boardView {
 		v.Categories[i].Rows = append(v.Categories[i].Rows, rv)
 	}
 	return v
+}
+
+// writeChange writes a change badge exactly as the prices_chg template
+// does (which the other pages use).
+func writeChange(sb *strings.Builder, c changeView, label string) {
+	if !c.Has {
+		sb.WriteString(`<span class="chg none">—`)
+	} else {
+		sb.WriteString(`<span class="chg `)
+		sb.WriteString(html.EscapeString(c.Class))
+		sb.WriteByte('"')
+		if c.Since != "" {
+			sb.WriteString(` title="`)
+			sb.WriteString(html.EscapeString(c.Since))
+			sb.WriteByte('"')
+		}
+		sb.WriteString(`><span aria-hidden="true">`)
+		sb.WriteString(html.EscapeString(c.Arrow))
+		sb.WriteString(`</span> `)
+		sb.WriteString(html.EscapeString(c.Text))
+	}
+	if label != "" {
+		sb.WriteString(` <span class="chg-label">`)
+		sb.WriteString(html.EscapeString(label))
+		sb.WriteString(`</span>`)
+	}
+	sb.WriteString(`</span>`)
 }
 
 // boardPage is the public price board: today's city price of every
@@ -119,6 +171,7 @@ type commodityView struct {
 	From, To  string
 	SeriesURL string
 	CSVURL    string
+	XLSXURL   string
 	Series    Series
 	Table     []seriesRow
 	Truncated bool
@@ -173,7 +226,9 @@ func (m *Module) commodityPage(w http.ResponseWriter, r *http.Request) {
 	v.From = addDays(b.Day, -days)
 	q := url.Values{"commodity": {c.Code}, "from": {v.From}, "to": {v.To}}
 	v.SeriesURL = "/api/v1/prices/series?" + q.Encode()
-	v.CSVURL = "/api/v1/prices/export/prices.csv?" + url.Values{"commodity": {c.Code}, "from": {max(v.From, addDays(v.To, -maxExportDays+1))}, "to": {v.To}}.Encode()
+	exportQuery := url.Values{"commodity": {c.Code}, "from": {max(v.From, addDays(v.To, -maxExportDays+1))}, "to": {v.To}}.Encode()
+	v.CSVURL = "/api/v1/prices/export/prices.csv?" + exportQuery
+	v.XLSXURL = "/api/v1/prices/export/prices.xlsx?" + exportQuery
 	if v.Series, err = m.store.PriceSeries(ctx, c.Code, v.From, v.To, ""); err != nil {
 		m.pageError(w, r, err)
 		return

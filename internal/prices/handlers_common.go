@@ -29,9 +29,11 @@ func (m *Module) routes(rt *web.Router) {
 	rt.API("GET /api/v1/prices/baskets", web.Public, m.apiBaskets)
 	rt.API("GET /api/v1/price-index", web.Public, m.apiIndex)
 	rt.API("GET /api/v1/prices/inflows", web.Public, m.apiInflows)
-	rt.API("GET /api/v1/prices/export/prices.csv", web.Public, m.exportPrices)
-	rt.API("GET /api/v1/prices/export/index.csv", web.Public, m.exportIndex)
-	rt.API("GET /api/v1/prices/export/inflows.csv", web.Public, m.exportInflows)
+	for _, f := range []string{formatCSV, formatXLSX} {
+		rt.API("GET /api/v1/prices/export/prices."+f, web.Public, m.exportPrices(f))
+		rt.API("GET /api/v1/prices/export/index."+f, web.Public, m.exportIndex(f))
+		rt.API("GET /api/v1/prices/export/inflows."+f, web.Public, m.exportInflows(f))
+	}
 
 	// Enumerators: prices (form and offline sync) and arrivals.
 	enter := web.Perm(permEnter)

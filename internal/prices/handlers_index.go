@@ -147,6 +147,7 @@ type inflationView struct {
 	Groups    []andilView
 	Carried   []string
 	CSVURL    string
+	XLSXURL   string
 	JSONURL   string
 	Stale     bool
 	HasPeriod bool
@@ -193,6 +194,7 @@ func (m *Module) inflationPage(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Basket, v.Stale = b, b.Stale
 	v.CSVURL = "/api/v1/prices/export/index.csv?" + url.Values{"basket": {b.Name}}.Encode()
+	v.XLSXURL = "/api/v1/prices/export/index.xlsx?" + url.Values{"basket": {b.Name}}.Encode()
 	v.JSONURL = "/api/v1/price-index?" + url.Values{"basket": {b.Name}}.Encode()
 	names := map[string]string{}
 	for _, wt := range b.Weights {

@@ -160,6 +160,7 @@ func (m *Module) inflowsPage(w http.ResponseWriter, r *http.Request) {
 		"Period": period, "Periods": []string{"hari", "bulan", "30"}, "From": fmtDay(from), "To": fmtDay(to), "Code": code, "Commodities": comms, "Flows": m.flowViews(r, flows),
 		"Fish": m.flowViews(r, fish), "ShareOf": shareOf, "ShareHead": shareHead, "ShareRows": shareRows,
 		"MapURL": "/api/v1/prices/inflows?" + q.Encode(), "CSVURL": "/api/v1/prices/export/inflows.csv?" + q.Encode(),
+		"XLSXURL":   "/api/v1/prices/export/inflows.xlsx?" + q.Encode(),
 		"CanRecord": web.PrincipalOf(r).Has(permEnter), "Saved": r.URL.Query().Get("ok") != "",
 	})
 }

@@ -177,7 +177,7 @@ func (m *Module) marketSave(w http.ResponseWriter, r *http.Request) {
 		UnitCode: r.PostFormValue("unit_code"), Active: r.PostFormValue("active") != ""}
 	if isNew {
 		mk.Code = r.PostFormValue("code")
-		if _, err := m.store.MarketByCode(r.Context(), strings.ToLower(strings.TrimSpace(mk.Code))); err == nil {
+		if _, err := m.store.MarketByCode(r.Context(), strings.TrimSpace(mk.Code)); err == nil {
 			err = fieldErr("code", "prices.err.code_taken")
 			m.marketFormError(w, r, mk, us, err)
 			return
@@ -206,7 +206,7 @@ func (m *Module) marketSave(w http.ResponseWriter, r *http.Request) {
 		m.marketFormError(w, r, mk, us, err)
 		return
 	}
-	http.Redirect(w, r, "/harga/kelola/pasar/"+url.PathEscape(strings.ToLower(strings.TrimSpace(mk.Code)))+"?ok=saved", http.StatusSeeOther)
+	http.Redirect(w, r, "/harga/kelola/pasar/"+url.PathEscape(strings.TrimSpace(mk.Code))+"?ok=saved", http.StatusSeeOther)
 }
 
 func (m *Module) marketFormError(w http.ResponseWriter, r *http.Request, mk Market, us []units.Unit, err error) {
@@ -315,7 +315,7 @@ func (m *Module) commoditySave(w http.ResponseWriter, r *http.Request) {
 		GroupCode: r.PostFormValue("group_code"), Category: r.PostFormValue("category"), Active: r.PostFormValue("active") != ""}
 	var err error
 	if isNew {
-		c.Code = strings.ToLower(strings.TrimSpace(r.PostFormValue("code")))
+		c.Code = strings.TrimSpace(r.PostFormValue("code"))
 		if _, e := m.store.CommodityByCode(r.Context(), c.Code); e == nil {
 			err = fieldErr("code", "prices.err.code_taken")
 		}

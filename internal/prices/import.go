@@ -3,7 +3,6 @@ package prices
 import (
 	"context"
 	"database/sql"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -56,66 +55,8 @@ var importColumns = map[string]struct{ required, optional []string }{
 	ImportObservations: {[]string{"date", "market_code", "commodity_code", "price"}, []string{"trader"}},
 }
 
-// csvFile reads a CSV file with a header line, mapping column names to
-// positions and reporting line numbers.
-type csvFile struct {
-	r   *csv.Reader
-	col map[string]int
-}
-
-func openCSV(r io.Reader, required, optional []string) (*csvFile, *ImportError) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	cr.TrimLeadingSpace = true
-	head, err := cr.Read()
-	if err == io.EOF {
-		return nil, &ImportError{Line: 1, Key: "prices.import.empty"}
-	}
-	if err != nil {
-		return nil, &ImportError{Line: 1, Key: "prices.import.csv", Args: []any{csvMessage(err)}}
-	}
-	f := &csvFile{r: cr, col: map[string]int{}}
-	for i, h := range head {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		if !contains(required, h) && !contains(optional, h) {
-			return nil, &ImportError{Line: 1, Key: "prices.import.unknown_column", Args: []any{h, strings.Join(append(append([]string{}, required...), optional...), ",")}}
-		}
-		f.col[h] = i
-	}
-	for _, c := range required {
-		if _, ok := f.col[c]; !ok {
-			return nil, &ImportError{Line: 1, Key: "prices.import.missing_column", Args: []any{c}}
-		}
-	}
-	return f, nil
-}
-
-// next returns the next record and its line, io.EOF at the end.
-func (f *csvFile) next() ([]string, int, error) {
-	rec, err := f.r.Read()
-	line, _ := f.r.FieldPos(0)
-	return rec, line, err
-}
-
-// get returns a column's trimmed value ("" when absent on the line).
-func (f *csvFile) get(rec []string, name string) string {
-	i, ok := f.col[name]
-	if !ok || i >= len(rec) {
-		return ""
-	}
-	return strings.TrimSpace(rec[i])
-}
-
-func csvMessage(err error) string {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
-}
-
-// Import reads a CSV file of one kind in one transaction. Every line is
+// Import reads a CSV or XLSX file (the first sheet) of one kind in one
+// transaction; the format is recognised from the content. Every line is
 // checked; if any is invalid, nothing is imported and the result lists
 // the bad lines (with ErrInvalidFile).
 func (s *Store) Import(ctx context.Context, a Actor, kind string, r io.Reader) (ImportResult, error) {
@@ -124,19 +65,20 @@ func (s *Store) Import(ctx context.Context, a Actor, kind string, r io.Reader) (
 	if !ok {
 		return res, fmt.Errorf("prices: unknown import kind %q (want %s)", kind, strings.Join(ImportKinds, ", "))
 	}
-	f, herr := openCSV(r, cols.required, cols.optional)
+	f, herr := openTable(r, cols.required, cols.optional)
 	if herr != nil {
 		res.Errors = []ImportError{*herr}
 		return res, ErrInvalidFile
 	}
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	defer f.close()
+	err := s.bulkTx(ctx, func(tx *sql.Tx, bw *bulkWriter) error {
 		if err := s.bulkSession(ctx, tx); err != nil {
 			return err
 		}
 		var err error
 		switch kind {
 		case ImportObservations:
-			err = s.importObservations(ctx, tx, f, &res)
+			err = s.importObservations(ctx, tx, bw, f, &res)
 		case ImportCommodities:
 			err = s.importCommodities(ctx, tx, a, f, &res)
 		case ImportMarkets:
@@ -161,93 +103,6 @@ func (s *Store) Import(ctx context.Context, a Actor, kind string, r io.Reader) (
 func (res *ImportResult) addError(line int, key string, args ...any) bool {
 	res.Errors = append(res.Errors, ImportError{Line: line, Key: key, Args: args})
 	return len(res.Errors) < maxImportErrors
-}
-
-// importObservations streams the file into multi-row INSERTs. After the
-// first bad line it stops writing and only checks the rest, so the report
-// lists every bad line while the transaction is rolled back.
-func (s *Store) importObservations(ctx context.Context, tx *sql.Tx, f *csvFile, res *ImportResult) error {
-	markets, err := codeIDs(ctx, tx, `SELECT code, id FROM price_markets`)
-	if err != nil {
-		return err
-	}
-	commodities, err := codeIDs(ctx, tx, `SELECT code, id FROM price_commodities`)
-	if err != nil {
-		return err
-	}
-	today := s.today()
-	traders := map[string]int64{}
-	touched := map[int64]bool{}
-	from, to := "9999-12-31", "0000-01-01"
-	ins := s.newPriceWriter(ctx, tx, StatusApproved, SourceImport)
-	for {
-		rec, line, err := f.next()
-		if err == io.EOF {
-			break
-		}
-		res.Rows++
-		if err != nil {
-			if !res.addError(line, "prices.import.csv", csvMessage(err)) {
-				return nil
-			}
-			continue
-		}
-		day, mcode, ccode, raw := f.get(rec, "date"), f.get(rec, "market_code"), f.get(rec, "commodity_code"), f.get(rec, "price")
-		marketID, mok := markets[mcode]
-		commodityID, cok := commodities[ccode]
-		price, pok := parseNumber(raw)
-		var problem string
-		var args []any
-		switch {
-		case !validDay(day):
-			problem, args = "prices.import.bad_date", []any{day}
-		case day > today:
-			problem, args = "prices.import.future_date", []any{day}
-		case !mok:
-			problem, args = "prices.import.unknown_market", []any{mcode}
-		case !cok:
-			problem, args = "prices.import.unknown_commodity", []any{ccode}
-		case !pok:
-			problem, args = "prices.import.bad_price", []any{raw}
-		case !(price > 0) || price > maxPrice:
-			problem, args = "prices.import.price_range", []any{raw}
-		}
-		if problem != "" {
-			if !res.addError(line, problem, args...) {
-				return nil
-			}
-			continue
-		}
-		if len(res.Errors) > 0 {
-			continue // checking only: nothing of this file is kept
-		}
-		var trader int64
-		if name := f.get(rec, "trader"); name != "" {
-			key := itoa(marketID) + "\x00" + strings.ToLower(name)
-			id, ok := traders[key]
-			if !ok {
-				if id, err = s.traderID(ctx, tx, marketID, name); err != nil {
-					return err
-				}
-				traders[key] = id
-			}
-			trader = id
-		}
-		if err := ins.add(day, marketID, commodityID, trader, price); err != nil {
-			return err
-		}
-		res.Created++
-		touched[commodityID] = true
-		from, to = min(from, day), max(to, day)
-	}
-	if err := ins.close(); err != nil || len(res.Errors) > 0 || len(touched) == 0 {
-		return err
-	}
-	ids := make([]int64, 0, len(touched))
-	for id := range touched {
-		ids = append(ids, id)
-	}
-	return s.afterPriceWrite(ctx, tx, ids, from, to)
 }
 
 // validDay checks YYYY-MM-DD quickly (the import's hot path) and exactly.
@@ -280,7 +135,7 @@ func codeIDs(ctx context.Context, q querier, query string) (map[string]int64, er
 // importCommodities creates or updates commodities by code. A het column
 // gives the commodity a HET: one without any HET gets it for all days,
 // one whose HET differs gets the new price from today on.
-func (s *Store) importCommodities(ctx context.Context, tx *sql.Tx, a Actor, f *csvFile, res *ImportResult) error {
+func (s *Store) importCommodities(ctx context.Context, tx *sql.Tx, a Actor, f *table, res *ImportResult) error {
 	existing := map[string]Commodity{}
 	rows, err := tx.QueryContext(ctx, `SELECT `+commodityColumns+` FROM price_commodities`)
 	if err != nil {
@@ -308,7 +163,7 @@ func (s *Store) importCommodities(ctx context.Context, tx *sql.Tx, a Actor, f *c
 			}
 			continue
 		}
-		code := strings.ToLower(f.get(rec, "code"))
+		code := f.get(rec, "code")
 		c, exists := existing[code]
 		if !exists {
 			c = Commodity{Code: code, Active: true}
@@ -399,7 +254,7 @@ func (res *ImportResult) addFieldError(line int, err error) bool {
 
 // importMarkets creates or updates markets by code; lat and lon, when
 // given, replace the position.
-func (s *Store) importMarkets(ctx context.Context, tx *sql.Tx, a Actor, f *csvFile, res *ImportResult) error {
+func (s *Store) importMarkets(ctx context.Context, tx *sql.Tx, a Actor, f *table, res *ImportResult) error {
 	seen := map[string]int{}
 	for {
 		rec, line, err := f.next()
@@ -413,7 +268,7 @@ func (s *Store) importMarkets(ctx context.Context, tx *sql.Tx, a Actor, f *csvFi
 			}
 			continue
 		}
-		code := strings.ToLower(f.get(rec, "code"))
+		code := f.get(rec, "code")
 		m, err := scanMarket(tx.QueryRowContext(ctx, `SELECT `+marketColumns+` FROM price_markets WHERE code = $1`, code))
 		if errors.Is(err, sql.ErrNoRows) {
 			m = Market{Code: code, Active: true}
@@ -470,11 +325,12 @@ func (s *Store) importMarkets(ctx context.Context, tx *sql.Tx, a Actor, f *csvFi
 // refuses the whole file.
 func (s *Store) ImportBasket(ctx context.Context, a Actor, name, base string, r io.Reader) (ImportResult, error) {
 	res := ImportResult{Kind: "basket"}
-	f, herr := openCSV(r, []string{"commodity_code", "weight"}, nil)
+	f, herr := openTable(r, []string{"commodity_code", "weight"}, nil)
 	if herr != nil {
 		res.Errors = []ImportError{*herr}
 		return res, ErrInvalidFile
 	}
+	defer f.close()
 	known, err := codeIDs(ctx, s.db, `SELECT code, id FROM price_commodities`)
 	if err != nil {
 		return res, err
@@ -491,7 +347,7 @@ func (s *Store) ImportBasket(ctx context.Context, a Actor, name, base string, r 
 			res.addError(line, "prices.import.csv", csvMessage(err))
 			continue
 		}
-		code, raw := strings.ToLower(f.get(rec, "commodity_code")), f.get(rec, "weight")
+		code, raw := f.get(rec, "commodity_code"), f.get(rec, "weight")
 		w, ok := parseNumber(raw)
 		switch {
 		case known[code] == 0:

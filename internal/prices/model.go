@@ -116,10 +116,13 @@ var Categories = []string{"beras", "bumbu", "sayur", "buah", "ikan", "daging", "
 // Transport modes of inflows (catalog prices.mode.<code>).
 var Modes = []string{"ship", "truck", "air"}
 
-var codePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,39}$`)
+var codePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$`)
 
 // validCode reports whether s is usable as a market or commodity code:
-// lower case, digits and hyphens, as in URLs and CSV files.
+// letters, digits, hyphens, underscores and dots, all safe in URLs and CSV
+// files. Codes are kept exactly as given and matched exactly: a code
+// imported as "BR_MEDIUM" is what observations, baskets and the API's
+// andil use, so a data provider's own codes come back unchanged.
 func validCode(s string) bool { return codePattern.MatchString(s) }
 
 var regionCodePattern = regexp.MustCompile(`^\d{2}\.\d{2}$`)

@@ -234,7 +234,7 @@ func TestAPIRoutesDocumented(t *testing.T) {
 			t.Errorf("%s %s is not documented", r.Method, r.Path)
 		}
 	}
-	if n != 17 {
-		t.Errorf("%d API routes, want 17", n)
+	if n != 20 {
+		t.Errorf("%d API routes, want 20", n)
 	}
 }

@@ -147,23 +147,30 @@ func (s *Store) buildBoard(ctx context.Context, day string) (Board, error) {
 	// [monthAgo − 7, monthAgo]. A point found inside a window is the
 	// latest on or before a target day in it; outside, a lookup decides.
 	windows := [][2]string{{addDays(b.Day, -14), b.Day}, {addDays(monthBefore(b.Day), -7), monthBefore(b.Day)}}
-	var days []any
-	for _, w := range windows {
-		for d := w[0]; d <= w[1]; d = addDays(d, 1) {
-			days = append(days, d)
-		}
-	}
-	city, err := s.dayCells(ctx, `SELECT commodity_id, day, 0, sum_log, n, min_price, max_price FROM price_day_city WHERE day IN (`+
-		placeholders(1, len(days))+`)`, days...)
-	if err != nil {
-		return b, err
+	if len(comms) == 0 {
+		return b, nil // (and "IN ()" is not PostgreSQL)
 	}
 	ids := make([]int64, len(comms))
 	for i, c := range comms {
 		ids[i] = c.ID
 	}
-	// By commodity and day: one seek per commodity in the primary key
-	// (the table has no index on day alone; it is the largest aggregate).
+	// Both tables are read by commodity, then day: their primary key's
+	// order, in which every writer inserts, so that one commodity's days
+	// (and markets) lie together on a few pages. Read by day instead (the
+	// city's day index) the same rows lie on a page per commodity each,
+	// which made the first board after a change read thousands of pages.
+	// The older window first: points come out ascending by day.
+	city := map[int64][]marketPoint{}
+	for _, w := range [][2]string{windows[1], windows[0]} {
+		part, err := s.dayCells(ctx, `SELECT commodity_id, day, 0, sum_log, n, min_price, max_price FROM price_day_city
+			WHERE commodity_id IN (`+idList(ids)+`) AND day >= $1 AND day <= $2`, w[0], w[1])
+		if err != nil {
+			return b, err
+		}
+		for id, pts := range part {
+			city[id] = append(city[id], pts...)
+		}
+	}
 	markets, err := s.dayCells(ctx, `SELECT commodity_id, day, market_id, sum_log, n, min_price, max_price FROM price_day_market
 		WHERE commodity_id IN (`+idList(ids)+`) AND day = $1`, b.Day)
 	if err != nil {

@@ -59,7 +59,6 @@ func (s *Store) MarketByCode(ctx context.Context, code string) (Market, error) {
 // checkMarket validates a market's fields; the unit must exist.
 func (s *Store) checkMarket(ctx context.Context, m *Market) error {
 	trimAll(&m.Code, &m.Name, &m.Address, &m.UnitCode)
-	m.Code = strings.ToLower(m.Code)
 	if !validCode(m.Code) {
 		return fieldErr("code", "prices.err.code")
 	}
@@ -187,7 +186,6 @@ func (s *Store) CommodityByCode(ctx context.Context, code string) (Commodity, er
 
 func checkCommodity(c *Commodity) error {
 	trimAll(&c.Code, &c.Name, &c.Variety, &c.Unit, &c.GroupCode, &c.Category)
-	c.Code = strings.ToLower(c.Code)
 	if !validCode(c.Code) {
 		return fieldErr("code", "prices.err.code")
 	}

@@ -3,7 +3,6 @@ package reports_test
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,29 +13,15 @@ import (
 	"github.com/sodamolek/sodamolek/internal/apptest"
 )
 
-const chromiumPath = "/usr/bin/chromium"
-
-// browserContext starts Debian's Chromium headless with a throw-away
-// profile and nothing that phones home. Without Chromium the test is
-// skipped, except in CI (CI=true), where that is a failure.
+// browserContext is the shared headless Chromium (apptest.Browser: its
+// own profile, off the network, skipped without Chromium except in CI),
+// with a bound on the whole test so that a hung page fails instead of
+// stalling the suite. The browser is already running, so the timeout
+// ends the test's actions, not Chromium.
 func browserContext(t *testing.T) context.Context {
 	t.Helper()
-	if _, err := exec.LookPath(chromiumPath); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("Chromium is required in CI: %v", err)
-		}
-		t.Skipf("no Chromium at %s", chromiumPath)
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-default-apps", true), chromedp.Flag("no-default-browser-check", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(360, 740),
-	}
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(alloc)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 120*time.Second)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	ctx, cancel := context.WithTimeout(apptest.Browser(t), 120*time.Second)
+	t.Cleanup(cancel)
 	return ctx
 }
 

@@ -245,7 +245,7 @@ func actMerge(m *Module, r *http.Request, tx *sql.Tx, rep *Report, _ []files.Sav
 	if targetID == rep.ID {
 		return "reports.err_merge_self", nil, nil
 	}
-	target, err := reportByID(ctx, tx, targetID)
+	target, err := m.lockReport(ctx, tx, `r.id = $1`, targetID)
 	if errors.Is(err, ErrNotFound) {
 		return "reports.err_merge_target", nil, nil
 	}

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"net/http"
 	"sort"
@@ -49,7 +50,12 @@ func (m *Module) loadForStaff(r *http.Request, q database.Querier) (*Report, *un
 	if err != nil {
 		return nil, nil, ErrNotFound
 	}
-	rep, err := reportByID(r.Context(), q, id)
+	var rep *Report
+	if tx, ok := q.(*sql.Tx); ok {
+		rep, err = m.lockReport(r.Context(), tx, `r.id = $1`, id)
+	} else {
+		rep, err = reportByID(r.Context(), q, id)
+	}
 	if err != nil {
 		return nil, nil, err
 	}

@@ -77,7 +77,7 @@ func (m *Module) ScanSLA(ctx context.Context) (int, error) {
 
 // checkOne applies what is due for one report.
 func (m *Module) checkOne(ctx context.Context, tx *sql.Tx, id int64, now time.Time) error {
-	r, err := reportByID(ctx, tx, id)
+	r, err := m.lockReport(ctx, tx, `r.id = $1`, id)
 	if errors.Is(err, ErrNotFound) {
 		return nil
 	}

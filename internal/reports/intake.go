@@ -343,26 +343,26 @@ func (m *Module) insertNew(ctx context.Context, tx *sql.Tx, q database.Querier, 
 		reporter = r.ReporterUserID
 	}
 	now := database.TimeArg(r.CreatedAt)
-	if err := q.QueryRowContext(ctx, `INSERT INTO reports (tracking_code, idempotency_key, category_code, status, is_open, privacy, listed,
+	var err error
+	if r.ID, err = m.insertID(ctx, q, `INSERT INTO reports (tracking_code, idempotency_key, category_code, status, is_open, privacy, listed,
 		description, attributes_json, lat, lon, address, kelurahan_code, kecamatan_code, unit_code, reporter_user_id, public_name,
 		contact_sealed, contact_masked, source, source_ref, media_url, locale, created_at, updated_at, response_due_at,
 		resolution_due_at, due_at, next_check_at)
 		VALUES ($1, $2, $3, $4, TRUE, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $23,
-		$24, $25, $26, $27) RETURNING id`,
+		$24, $25, $26, $27)`,
 		r.Code, idem, r.Category, string(r.Status), string(r.Privacy), r.Listed, r.Description, attrs, lat, lon, r.Address,
 		r.Kelurahan, r.Kecamatan, r.Unit, reporter, r.PublicName, r.ContactSealed, r.ContactMasked, r.Source, r.SourceRef,
 		r.MediaURL, r.Locale, now, database.NullTimeArg(r.ResponseDueAt), database.NullTimeArg(r.ResolutionDueAt),
-		database.NullTimeArg(r.DueAt), database.NullTimeArg(r.NextCheckAt)).Scan(&r.ID); err != nil {
+		database.NullTimeArg(r.DueAt), database.NullTimeArg(r.NextCheckAt)); err != nil {
 		return err
 	}
 	var actorUser any
 	if s.Actor.UserID != 0 {
 		actorUser = s.Actor.UserID
 	}
-	var eventID int64
-	if err := q.QueryRowContext(ctx, `INSERT INTO report_events (report_id, at, kind, status, public, actor_kind, actor_user_id, actor_name, unit_code)
-		VALUES ($1, $2, $3, $4, TRUE, $5, $6, $7, $8) RETURNING id`,
-		r.ID, now, EventCreated, string(r.Status), s.Actor.Kind, actorUser, s.Actor.Name, r.Unit).Scan(&eventID); err != nil {
+	if _, err := q.ExecContext(ctx, `INSERT INTO report_events (report_id, at, kind, status, public, actor_kind, actor_user_id, actor_name, unit_code)
+		VALUES ($1, $2, $3, $4, TRUE, $5, $6, $7, $8)`,
+		r.ID, now, EventCreated, string(r.Status), s.Actor.Kind, actorUser, s.Actor.Name, r.Unit); err != nil {
 		return err
 	}
 	for _, ph := range s.Photos {

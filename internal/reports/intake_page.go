@@ -62,6 +62,12 @@ func (f formView) Checked(code, key string) bool {
 // form itself.
 func (m *Module) formPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	if web.PrincipalOf(r).Authenticated() {
+		// The form's service worker keeps no offline copy of a page made
+		// for an account (its header and the form show the account's
+		// name) on a phone that others may use.
+		w.Header().Set("X-Offline-Copy", "no")
+	}
 	code := r.URL.Query().Get("kategori")
 	cats, err := m.cats.active(ctx)
 	if err != nil {

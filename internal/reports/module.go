@@ -12,20 +12,19 @@
 //
 // The module owns its model, storage, rules and handlers. Categories and
 // routing rules are data an administrator edits. The working-day calendar
-// is the shared platform package internal/platform/workdays.
+// is the platform's one shared store (app.Deps.Workdays), so a holiday
+// edited here moves every module's deadlines, and its cache is one.
 package reports
 
 import (
 	"context"
 	"embed"
 	"io/fs"
-	"path/filepath"
 	"time"
 
 	"github.com/sodamolek/sodamolek/internal/app"
 	"github.com/sodamolek/sodamolek/internal/platform/auth"
 	"github.com/sodamolek/sodamolek/internal/platform/database"
-	"github.com/sodamolek/sodamolek/internal/platform/files"
 	"github.com/sodamolek/sodamolek/internal/platform/web"
 	"github.com/sodamolek/sodamolek/internal/platform/workdays"
 )
@@ -58,18 +57,16 @@ const (
 
 // Module is the reports module.
 type Module struct {
-	d        *app.Deps
+	d *app.Deps
+	// calendar is d.Workdays: the SLA arithmetic exists once, in the
+	// platform.
 	calendar *workdays.Store
 	cats     *categories
 	rules    *ruleCache
-	// photos reads stored photos back: the platform's upload pipeline
-	// only writes, so the module opens the same local store directory
-	// for reading.
-	photos files.Store
-	limits limits
-	stats  statsCache
-	group  groupCommit
-	stmts  stmtCache
+	limits   limits
+	stats    statsCache
+	group    groupCommit
+	stmts    stmtCache
 }
 
 // limits protect the public write endpoints (per client IP).
@@ -93,38 +90,27 @@ func newLimits() limits {
 
 // New builds the module and declares its permissions.
 func New(d *app.Deps) (app.Module, error) {
-	store, err := files.NewLocalStore(filepath.Join(d.Config.DataDir, "uploads"))
-	if err != nil {
-		return nil, err
-	}
 	d.Perms.Declare(auth.Permission{Code: PermHandle, Description: "reports.perm_handle"},
 		"officer:unit", "supervisor:subtree", "unit_admin:subtree", "admin:city")
 	d.Perms.Declare(auth.Permission{Code: PermSupervise, Description: "reports.perm_supervise"},
 		"supervisor:subtree", "unit_admin:subtree", "admin:city", "executive:city")
 	d.Perms.Declare(auth.Permission{Code: PermManage, Description: "reports.perm_manage"}, "admin:city")
-	return &Module{d: d, calendar: workdays.NewStore(d.DB, d.Clock, d.Location), cats: &categories{db: d.DB},
-		rules: &ruleCache{db: d.DB}, photos: store, limits: newLimits(), stmts: stmtCache{db: d.DB}}, nil
+	return &Module{d: d, calendar: d.Workdays, cats: &categories{db: d.DB},
+		rules: &ruleCache{db: d.DB}, limits: newLimits(), stmts: stmtCache{db: d.DB}}, nil
 }
 
 // Name implements app.Module.
 func (m *Module) Name() string { return "reports" }
 
-// Migrations implements app.Migrator: the shared working-day calendar
-// first (module "workdays"), then the reports tables.
+// Migrations implements app.Migrator: the reports tables (the holiday
+// calendar's tables are the platform's).
 func (m *Module) Migrations() []database.Migrations {
-	return []database.Migrations{workdays.Migrations, database.FromDir("reports", migrationFiles, "migrations")}
+	return []database.Migrations{database.FromDir("reports", migrationFiles, "migrations")}
 }
 
-// Calendar is the working-day calendar store (for other modules' tests
-// and tools).
-func (m *Module) Calendar() *workdays.Store { return m.calendar }
-
-// Seed implements app.Seeder: the holiday list, the categories and the
-// city-wide routing rules, each only where missing.
+// Seed implements app.Seeder: the categories and the city-wide routing
+// rules, each only where missing (the platform seeds the holidays).
 func (m *Module) Seed(ctx context.Context, d *app.Deps) error {
-	if _, err := m.calendar.Seed(ctx); err != nil {
-		return err
-	}
 	now := d.Clock.Now()
 	added := 0
 	for _, c := range DefaultCategories {
@@ -188,6 +174,7 @@ func (m *Module) routes(rt *web.Router) {
 	rt.Page("GET /lapor", web.Public, m.formPage)
 	rt.Page("POST /lapor", web.Public, m.formSubmit, web.WithLimit(l.intake))
 	rt.Page("GET /lapor/saya", web.SignedIn, m.minePage)
+	rt.Page("GET /lapor/sw.js", web.Public, m.serviceWorker)
 	rt.Page("GET /lapor/cari", web.Public, m.lookupCode, web.WithLimit(l.lookup))
 	rt.Page("GET /lapor/{code}", web.Public, m.trackingPage, web.WithLimit(l.lookup))
 	rt.Page("POST /lapor/{code}/konfirmasi", web.Public, m.citizenConfirm, web.WithLimit(l.citizen))

@@ -140,3 +140,24 @@ func TestFormPageWeight(t *testing.T) {
 		t.Logf("form %s: %d bytes transferred (page + %d styles and scripts, gzip)", cat, total, len(assets))
 	}
 }
+
+// The form's service worker may keep an offline copy of the form only
+// when the page was not made for an account; its script is served from
+// /lapor with the scope it needs.
+func TestFormOfflineCopyRules(t *testing.T) {
+	s := start(t, false)
+	resp, _ := newBrowser(t, s).get("/lapor?kategori=jalan-rusak")
+	if resp.Header.Get("X-Offline-Copy") != "" {
+		t.Fatal("an anonymous form page refuses an offline copy")
+	}
+	staff(t, s, "copy.dlhk", "dlhk", "", "officer")
+	resp, _ = signIn(t, s, "copy.dlhk", demoPassword).get("/lapor?kategori=jalan-rusak")
+	if resp.Header.Get("X-Offline-Copy") != "no" {
+		t.Fatal("a signed-in form page allows an offline copy")
+	}
+	resp, body := newBrowser(t, s).get("/lapor/sw.js")
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Service-Worker-Allowed") != "/lapor" ||
+		!strings.Contains(body, `var OUTBOX = "/static/`) || strings.Contains(body, "/*OUTBOX*/") {
+		t.Fatalf("service worker = %d %q\n%s", resp.StatusCode, resp.Header.Get("Service-Worker-Allowed"), body)
+	}
+}

@@ -145,7 +145,7 @@ func (m *Module) support(ctx context.Context, r *http.Request, id int64, phone s
 	var count int
 	added := false
 	err = m.d.DB.Tx(ctx, func(tx *sql.Tx) error {
-		rep, err := reportByID(ctx, tx, id)
+		rep, err := m.lockReport(ctx, tx, `r.id = $1`, id)
 		if err != nil {
 			return err
 		}

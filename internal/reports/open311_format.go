@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -94,6 +95,48 @@ func (m *Module) w3c(t time.Time) string {
 		return ""
 	}
 	return t.In(m.d.Location).Format(time.RFC3339)
+}
+
+// o311Window reads start_date and end_date (GeoReport v2: at most 90
+// days apart). Without either: the last 90 days. With start_date only:
+// 90 days from it, but not past now. With end_date only: the 90 days
+// before it. bad is the error description for the client.
+func (m *Module) o311Window(q url.Values) (start, end time.Time, bad string) {
+	now := m.now()
+	s, e := strings.TrimSpace(q.Get("start_date")), strings.TrimSpace(q.Get("end_date"))
+	var ok bool
+	if e != "" {
+		if end, ok = parseW3C(e, m.d.Location); !ok {
+			return start, end, "end_date: want a W3C date-time such as 2026-12-04T09:30:00+08:00"
+		}
+	}
+	if s != "" {
+		if start, ok = parseW3C(s, m.d.Location); !ok {
+			return start, end, "start_date: want a W3C date-time such as 2026-12-04T09:30:00+08:00"
+		}
+	}
+	switch {
+	case s == "" && e == "":
+		end = now
+		start = end.Add(-open311MaxSpan)
+	case s == "":
+		start = end.Add(-open311MaxSpan)
+	case e == "":
+		end = start.Add(open311MaxSpan)
+		if end.After(now) {
+			end = now
+		}
+		if end.Before(start) {
+			end = start // a start in the future: nothing yet
+		}
+	}
+	switch {
+	case end.Before(start):
+		return start, end, "end_date is before start_date"
+	case end.Sub(start) > open311MaxSpan:
+		return start, end, "start_date and end_date may be at most 90 days apart"
+	}
+	return start, end, ""
 }
 
 // parseW3C reads a start_date or end_date.

@@ -202,11 +202,12 @@ func (m *Module) open311PostUpdate(w http.ResponseWriter, r *http.Request, forma
 	}
 	var eventID int64
 	err = m.d.DB.Tx(r.Context(), func(tx *sql.Tx) error {
-		rep, err := reportByID(r.Context(), tx, id)
+		rep, err := m.lockReport(r.Context(), tx, `r.id = $1`, id)
 		if err != nil {
 			return err
 		}
-		if rep.Privacy == PrivacyConfidential {
+		if !rep.Listed {
+			// Confidential or merged: as unknown as in GET requests.
 			return ErrNotFound
 		}
 		cal, err := m.calendar.Calendar(r.Context())

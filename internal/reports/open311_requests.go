@@ -71,32 +71,9 @@ func (m *Module) open311Requests(w http.ResponseWriter, r *http.Request, format 
 		}
 		conds = append(conds, "id IN ("+strings.Join(ph, ", ")+")")
 	} else {
-		now := m.now()
-		end, start := now, time.Time{}
-		if s := strings.TrimSpace(q.Get("end_date")); s != "" {
-			t, ok := parseW3C(s, m.d.Location)
-			if !ok {
-				o311Errors(w, format, http.StatusBadRequest, "end_date: want a W3C date-time such as 2026-12-04T09:30:00+08:00")
-				return
-			}
-			end = t
-		}
-		if s := strings.TrimSpace(q.Get("start_date")); s != "" {
-			t, ok := parseW3C(s, m.d.Location)
-			if !ok {
-				o311Errors(w, format, http.StatusBadRequest, "start_date: want a W3C date-time such as 2026-12-04T09:30:00+08:00")
-				return
-			}
-			start = t
-		} else {
-			start = end.Add(-open311MaxSpan)
-		}
-		switch {
-		case end.Before(start):
-			o311Errors(w, format, http.StatusBadRequest, "end_date is before start_date")
-			return
-		case end.Sub(start) > open311MaxSpan:
-			o311Errors(w, format, http.StatusBadRequest, "start_date and end_date may be at most 90 days apart")
+		start, end, bad := m.o311Window(q)
+		if bad != "" {
+			o311Errors(w, format, http.StatusBadRequest, bad)
 			return
 		}
 		conds = append(conds, "created_at >= "+arg(database.TimeArg(start)), "created_at <= "+arg(database.TimeArg(end)))
@@ -331,27 +308,9 @@ type o311Update struct {
 func (m *Module) open311Updates(w http.ResponseWriter, r *http.Request, format string) {
 	ctx := r.Context()
 	q := r.URL.Query()
-	end, start := m.now(), time.Time{}
-	if s := strings.TrimSpace(q.Get("end_date")); s != "" {
-		t, ok := parseW3C(s, m.d.Location)
-		if !ok {
-			o311Errors(w, format, http.StatusBadRequest, "end_date: want a W3C date-time")
-			return
-		}
-		end = t
-	}
-	if s := strings.TrimSpace(q.Get("start_date")); s != "" {
-		t, ok := parseW3C(s, m.d.Location)
-		if !ok {
-			o311Errors(w, format, http.StatusBadRequest, "start_date: want a W3C date-time")
-			return
-		}
-		start = t
-	} else {
-		start = end.Add(-open311MaxSpan)
-	}
-	if end.Before(start) || end.Sub(start) > open311MaxSpan {
-		o311Errors(w, format, http.StatusBadRequest, "start_date and end_date must be in order and at most 90 days apart")
+	start, end, bad := m.o311Window(q)
+	if bad != "" {
+		o311Errors(w, format, http.StatusBadRequest, bad)
 		return
 	}
 	rows, err := m.d.DB.QueryContext(ctx, `SELECT e.id, e.report_id, e.at, e.kind, e.status, e.reason, e.note
@@ -381,7 +340,7 @@ func (m *Module) open311Updates(w http.ResponseWriter, r *http.Request, format s
 			desc += ". " + note
 		}
 		items = append(items, o311Update{UpdateID: strconv.FormatInt(id, 10), ServiceRequestID: strconv.FormatInt(rid, 10),
-			Status: strings.ToUpper(Status(status).Open311()), UpdatedDatetime: m.w3c(at), Description: desc, ExternalStatusCode: status})
+			Status: updateStatus(Status(status), kind, reason), UpdatedDatetime: m.w3c(at), Description: desc, ExternalStatusCode: status})
 		eventIDs = append(eventIDs, id)
 	}
 	if err := rows.Err(); err != nil {
@@ -393,6 +352,37 @@ func (m *Module) open311Updates(w http.ResponseWriter, r *http.Request, format s
 		return
 	}
 	o311Write(w, format, http.StatusOK, "service_request_updates", items)
+}
+
+// updateStatus maps a history entry to mySociety's update vocabulary
+// (open, investigating, in_progress, fixed, closed, duplicate,
+// not_councils_responsibility, no_further_action, internal_referral,
+// written in capitals as FixMyStreet's examples do; FixMyStreet reads
+// them case-insensitively), so a FixMyStreet-compatible client shows the
+// same state the resident sees here. external_status_code keeps the
+// Indonesian status.
+func updateStatus(st Status, kind, reason string) string {
+	switch {
+	case kind == EventMerged || (st == StatusRejected && reason == ReasonDuplicate):
+		return "DUPLICATE"
+	case st == StatusRejected && reason == ReasonNotOurs:
+		return "NOT_COUNCILS_RESPONSIBILITY"
+	case st == StatusRejected:
+		return "NO_FURTHER_ACTION"
+	}
+	switch st {
+	case StatusVerified:
+		return "INVESTIGATING"
+	case StatusTransferred:
+		return "INTERNAL_REFERRAL"
+	case StatusInProgress:
+		return "IN_PROGRESS"
+	case StatusDone:
+		return "FIXED"
+	case StatusClosed:
+		return "CLOSED"
+	}
+	return "OPEN"
 }
 
 // attachUpdatePhotos sets media_url of updates that carry proof photos.

@@ -275,6 +275,15 @@ func TestOpen311GeoReportV2(t *testing.T) {
 	if l := parseRequests(t, "json", body); len(l) != 3 {
 		t.Fatalf("empty parameters must act as absent ones: %d requests", len(l))
 	}
+	// start_date alone: the 90 days from it (up to now), not an error.
+	resp, body = o.get("/requests.json?start_date=2026-08-01T00:00:00%2B08:00")
+	if l := parseRequests(t, "json", body); resp.StatusCode != http.StatusOK || len(l) != 0 {
+		t.Fatalf("start_date alone, 125 days ago: %d %s", resp.StatusCode, body)
+	}
+	_, body = o.get("/requests.json?start_date=2026-12-01T00:00:00%2B08:00")
+	if l := parseRequests(t, "json", body); len(l) != 3 {
+		t.Fatalf("start_date alone, this week: %d requests", len(l))
+	}
 	_, body = o.get("/requests.json?start_date=2026-12-05T00:00:00%2B08:00&end_date=2026-12-31T00:00:00%2B08:00")
 	if l := parseRequests(t, "json", body); len(l) != 0 {
 		t.Fatalf("date filter: %s", body)
@@ -340,7 +349,7 @@ func TestOpen311GeoReportV2(t *testing.T) {
 		if u.ServiceRequestID == secret {
 			t.Fatal("an update of a confidential request is published")
 		}
-		if u.ServiceRequestID == id && u.Status == "CLOSED" && strings.Contains(u.Description, "Sudah diaspal.") && strings.Contains(u.MediaURL, "/laporan/foto/") {
+		if u.ServiceRequestID == id && u.Status == "FIXED" && strings.Contains(u.Description, "Sudah diaspal.") && strings.Contains(u.MediaURL, "/laporan/foto/") {
 			sawDone = true
 		}
 	}
@@ -355,8 +364,21 @@ func TestOpen311GeoReportV2(t *testing.T) {
 	if r := parseRequests(t, "json", body)[0]; r.Status != "closed" {
 		t.Fatalf("after the update: %+v", r)
 	}
-	if v := track(t, newBrowser(t, s), made[0].Token); v.Status != "ditutup" {
+	person := newBrowser(t, s)
+	if v := track(t, person, made[0].Token); v.Status != "ditutup" {
 		t.Fatalf("status %s after CLOSED", v.Status)
+	}
+	// The token the client got is the person's tracking code: with it they
+	// rate the handling, and the rating shows in the agency's statistics.
+	person.get("/lapor/" + made[0].Token)
+	resp, body = person.post("/lapor/"+made[0].Token+"/nilai", url.Values{"nilai": {"5"}, "komentar": {"Cepat."}})
+	wantStatus(t, "rate", resp, body, http.StatusSeeOther)
+	if v := track(t, person, made[0].Token); v.Timeline[len(v.Timeline)-1].Kind != "rated" {
+		t.Fatalf("not rated: %+v", v.Timeline)
+	}
+	_, raw := person.get("/api/v1/reports/stats?days=30")
+	if !strings.Contains(raw, `"unit":"pupr"`) || !strings.Contains(raw, `"average_rating":5`) {
+		t.Fatalf("rating missing from the statistics: %s", raw)
 	}
 	resp, body = o.post("/servicerequestupdates.json", url.Values{"api_key": {key}, "service_request_id": {secret}, "status": {"OPEN"}, "description": {"x"}})
 	if resp.StatusCode != http.StatusNotFound {

@@ -39,7 +39,7 @@ func (m *Module) servePhoto(w http.ResponseWriter, r *http.Request) {
 		m.d.Shell.ServerError(w, r, err)
 		return
 	}
-	f, err := m.photos.Open(r.Context(), key)
+	f, err := m.d.Uploads.Open(r.Context(), key)
 	if err != nil {
 		m.d.Shell.NotFound(w, r)
 		return

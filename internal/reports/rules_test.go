@@ -78,3 +78,28 @@ func TestHaversine(t *testing.T) {
 		t.Fatalf("distance %f", d)
 	}
 }
+
+// Every state (and each reason for refusing) reaches a FixMyStreet-
+// compatible client as the matching mySociety update status.
+func TestUpdateStatusVocabulary(t *testing.T) {
+	for _, tc := range []struct {
+		st           Status
+		kind, reason string
+		want         string
+	}{
+		{StatusReceived, EventCreated, "", "OPEN"},
+		{StatusVerified, EventVerified, "", "INVESTIGATING"},
+		{StatusTransferred, EventTransferred, "", "INTERNAL_REFERRAL"},
+		{StatusInProgress, EventReopened, "", "IN_PROGRESS"},
+		{StatusDone, EventDone, "", "FIXED"},
+		{StatusClosed, EventConfirmed, "", "CLOSED"},
+		{StatusRejected, EventRejected, ReasonNotOurs, "NOT_COUNCILS_RESPONSIBILITY"},
+		{StatusRejected, EventRejected, ReasonDuplicate, "DUPLICATE"},
+		{StatusRejected, EventMerged, ReasonDuplicate, "DUPLICATE"},
+		{StatusRejected, EventRejected, ReasonInvalid, "NO_FURTHER_ACTION"},
+	} {
+		if got := updateStatus(tc.st, tc.kind, tc.reason); got != tc.want {
+			t.Errorf("%s/%s/%s = %s, want %s", tc.st, tc.kind, tc.reason, got, tc.want)
+		}
+	}
+}

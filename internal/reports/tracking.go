@@ -83,7 +83,7 @@ func (m *Module) citizenAction(w http.ResponseWriter, r *http.Request, okParam s
 	code := NormalizeCode(r.PathValue("code"))
 	var refusal string
 	err := m.d.DB.Tx(ctx, func(tx *sql.Tx) error {
-		rep, err := reportByCode(ctx, tx, code)
+		rep, err := m.lockReport(ctx, tx, `r.tracking_code = $1`, code)
 		if err != nil {
 			return err
 		}

@@ -130,11 +130,11 @@ func (m *Module) apply(ctx context.Context, tx *sql.Tx, r *Report, ch change) (i
 	if ch.Actor.UserID != 0 {
 		actorUser = ch.Actor.UserID
 	}
-	var eventID int64
-	if err := tx.QueryRowContext(ctx, `INSERT INTO report_events (report_id, at, kind, status, public, actor_kind, actor_user_id, actor_name,
-		unit_code, to_unit_code, reason, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+	eventID, err := m.insertID(ctx, tx, `INSERT INTO report_events (report_id, at, kind, status, public, actor_kind, actor_user_id, actor_name,
+		unit_code, to_unit_code, reason, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 		r.ID, database.TimeArg(now), ch.Kind, string(r.Status), ch.Public, ch.Actor.Kind, actorUser, ch.Actor.Name,
-		r.Unit, ch.ToUnit, ch.Reason, ch.Note).Scan(&eventID); err != nil {
+		r.Unit, ch.ToUnit, ch.Reason, ch.Note)
+	if err != nil {
 		return 0, err
 	}
 	for _, p := range ch.Photos {

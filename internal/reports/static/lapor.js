@@ -66,13 +66,30 @@
     if (d.token) { form.querySelector('[name="token"]').value = d.token; }
     text(draftStatus, msg("draft"));
   }
+  // A fresh form token for each new report. A page the service worker
+  // kept for offline use carries the token it was served with, and two
+  // reports made from that copy must not share an idempotency key. A
+  // restored draft keeps its own.
+  var tokenEl = form.querySelector('[name="token"]');
+  function freshToken() {
+    var b = new Uint8Array(16);
+    (window.crypto || window.msCrypto).getRandomValues(b);
+    return Array.prototype.map.call(b, function (x) { return ("0" + x.toString(16)).slice(-2); }).join("");
+  }
   var draft = load();
+  if (tokenEl && window.crypto && !(draft && draft.token)) { tokenEl.value = freshToken(); }
   restore(draft);
   form.addEventListener("input", function () { save(false); });
   form.addEventListener("change", function () { save(false); });
 
-  // --- Sending a draft made offline, through the JSON API. The form token
-  // is the idempotency key: sending twice still makes one report. ---
+  // --- Offline: the service worker keeps the form page; a report
+  // submitted without a connection goes to the outbox (outbox.js), which
+  // the worker (Background Sync) or this page sends when the connection
+  // returns. ---
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/lapor/sw.js", { scope: "/lapor" }).catch(function () {});
+  }
+  var outbox = window.laporOutbox && window.indexedDB ? window.laporOutbox : null;
   function payload(d) {
     var body = { category: cat, description: d.uraian || "", address: d.alamat || "", kelurahan: d.kelurahan || "",
       privacy: d.privasi || "", attributes: {}, contact: { name: d.nama || "", phone: d.telepon || "", email: d.email || "" } };
@@ -83,33 +100,53 @@
     });
     return body;
   }
-  function sendDraft() {
-    var d = load();
-    if (!d || !d.pending || !navigator.onLine) { return; }
-    fetch("/api/v1/reports", {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, "Idempotency-Key": "web-draft:" + (d.token || "") },
-      body: JSON.stringify(payload(d))
-    }).then(function (r) { return r.json().then(function (j) { return { ok: r.ok, j: j }; }); }).then(function (res) {
-      if (res.ok && res.j.tracking_code) {
-        clear();
-        window.location.href = "/lapor/" + res.j.tracking_code + "?baru=1";
-      } else {
-        save(false);
-        text(draftStatus, (res.j.error && res.j.error.message) || "");
+  // showOutbox reports what happened to reports saved offline: a report
+  // of this form's category that was sent opens its tracking page; one
+  // the server refused comes back into the form with the reason.
+  function showOutbox() {
+    if (!outbox) { return Promise.resolve(); }
+    return outbox.sent().then(function (sent) {
+      var mine = (sent || []).filter(function (it) { return it.category === cat; })[0];
+      if (mine) {
+        return outbox.forget(mine.key).then(function () {
+          clear();
+          text(draftStatus, msg("sent"));
+          window.location.href = "/lapor/" + mine.code + "?baru=1";
+        });
       }
-    }).catch(function () { /* still offline: wait for the next online event */ });
+      return outbox.waiting().then(function (items) {
+        (items || []).forEach(function (it) {
+          if (it.category !== cat) { return; }
+          if (it.error) {
+            outbox.drop(it.key);
+            save(false);
+            text(draftStatus, it.error);
+          } else {
+            text(draftStatus, msg("offline"));
+          }
+        });
+      });
+    }).catch(function () {});
   }
-  window.addEventListener("online", sendDraft);
-  if (draft && draft.pending) { sendDraft(); }
+  function flush() {
+    if (!outbox || !navigator.onLine) { return; }
+    outbox.flush(csrf).then(showOutbox, showOutbox);
+  }
+  window.addEventListener("online", flush);
+  showOutbox().then(flush);
+
   form.addEventListener("submit", function (e) {
-    if (!navigator.onLine) {
-      e.preventDefault();
-      save(true);
-      text(draftStatus, msg("offline"));
-      return;
-    }
-    clear();
+    if (navigator.onLine) { clear(); return; }
+    e.preventDefault();
+    save(true);
+    text(draftStatus, msg("offline"));
+    if (!outbox) { return; }
+    var d = collect();
+    outbox.add({ key: d.token || freshToken(), category: cat, csrf: csrf, body: payload(d), savedAt: Date.now() }).then(function () {
+      return navigator.serviceWorker && navigator.serviceWorker.ready.then(function (reg) {
+        return reg.sync && reg.sync.register("lapor-outbox");
+      });
+    }).catch(function () {});
   });
 
   // --- Map pin, GPS, kelurahan, nearby reports. ---
@@ -185,6 +222,55 @@
       if (dup) { dup.value = "1"; }
     }).catch(function () {});
   }
+
+  // --- A photo's EXIF GPS position pre-fills the pin (JPEG only), when
+  // the reporter has not placed one and ticked "use the photo's
+  // location". The server strips the metadata from the stored photo. ---
+  function exifGPS(buf) {
+    var v = new DataView(buf), off = 2;
+    if (v.byteLength < 4 || v.getUint16(0) !== 0xFFD8) { return null; }
+    while (off + 4 <= v.byteLength) {
+      var marker = v.getUint16(off), len = v.getUint16(off + 2);
+      if (marker === 0xFFE1 && v.getUint32(off + 4) === 0x45786966) { return tiffGPS(v, off + 10); }
+      if ((marker & 0xFF00) !== 0xFF00 || marker === 0xFFDA) { return null; }
+      off += 2 + len;
+    }
+    return null;
+  }
+  function tiffGPS(v, t) {
+    var le = v.getUint16(t) === 0x4949;
+    var u16 = function (o) { return v.getUint16(t + o, le); }, u32 = function (o) { return v.getUint32(t + o, le); };
+    var tags = function (ifd) {
+      var out = {}, n = u16(ifd);
+      for (var i = 0; i < n; i++) { var e = ifd + 2 + i * 12; out[u16(e)] = e; }
+      return out;
+    };
+    var gpsPtr = tags(u32(4))[0x8825];
+    if (gpsPtr === undefined) { return null; }
+    var g = tags(u32(gpsPtr + 8));
+    var deg = function (e) {
+      var p = u32(e + 8), r = function (k) { return u32(p + 8 * k) / (u32(p + 8 * k + 4) || 1); };
+      return r(0) + r(1) / 60 + r(2) / 3600;
+    };
+    if (!g[2] || !g[4]) { return null; }
+    var la = deg(g[2]), lo = deg(g[4]);
+    if (g[1] && String.fromCharCode(v.getUint8(t + g[1] + 8)) === "S") { la = -la; }
+    if (g[3] && String.fromCharCode(v.getUint8(t + g[3] + 8)) === "W") { lo = -lo; }
+    return isFinite(la) && isFinite(lo) && (la || lo) ? [la, lo] : null;
+  }
+  var photoInput = document.getElementById("f-foto"), photoLoc = form.querySelector('[name="lokasi_foto"]');
+  function fromPhoto() {
+    if (!photoInput || !photoInput.files || !photoInput.files.length || lat.value || !photoLoc || !photoLoc.checked || !window.FileReader) { return; }
+    var r = new FileReader();
+    r.onload = function () {
+      var p = null;
+      try { p = exifGPS(r.result); } catch (e) { p = null; }
+      if (p && !lat.value) { setPin(p[0], p[1], true); }
+    };
+    r.readAsArrayBuffer(photoInput.files[0].slice(0, 256 * 1024));
+  }
+  if (photoInput) { photoInput.addEventListener("change", fromPhoto); }
+  if (photoLoc) { photoLoc.addEventListener("change", fromPhoto); }
 
   var gps = document.getElementById("use-gps");
   if (gps && navigator.geolocation) {

@@ -1,8 +1,6 @@
 package health_test
 
 import (
-	"encoding/json"
-	"io/fs"
 	"net/http"
 	"os"
 	"regexp"
@@ -10,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/sodamolek/sodamolek/internal/apptest"
+	"github.com/sodamolek/sodamolek/internal/platform/i18n/i18ntest"
 )
 
 // TestModuleContract: documented API routes, complete catalogs,
@@ -43,48 +42,11 @@ func TestModuleContract(t *testing.T) {
 	}
 }
 
-// TestCatalogKeys: both languages define the same keys, all under
-// "health.", and every key the templates and code name literally exists.
+// TestCatalogKeys checks the catalogs (i18ntest.Check).
 func TestCatalogKeys(t *testing.T) {
-	cat := map[string]map[string]string{}
-	for _, loc := range []string{"id", "en"} {
-		raw, err := os.ReadFile("locales/" + loc + ".json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		m := map[string]string{}
-		if err := json.Unmarshal(raw, &m); err != nil {
-			t.Fatal(err)
-		}
-		cat[loc] = m
-	}
-	for k := range cat["id"] {
-		if _, ok := cat["en"][k]; !ok {
-			t.Errorf("%s has no English text", k)
-		}
-		if !strings.HasPrefix(k, "health.") {
-			t.Errorf("%s is outside the module's prefix", k)
-		}
-	}
-	for k := range cat["en"] {
-		if _, ok := cat["id"][k]; !ok {
-			t.Errorf("%s has no Indonesian text", k)
-		}
-	}
-	literal := regexp.MustCompile(`"(health\.[a-z0-9_.]+[a-z0-9_])"`)
-	notKeys := map[string]bool{"health.records": true, "health.reports": true, "health.export": true, "health.manage": true, "health.skdr": true}
-	_ = fs.WalkDir(os.DirFS("."), ".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !(strings.HasSuffix(path, ".go") || strings.HasSuffix(path, ".html")) || strings.HasSuffix(path, "_test.go") {
-			return err
-		}
-		raw, _ := os.ReadFile(path)
-		for _, m := range literal.FindAllStringSubmatch(string(raw), -1) {
-			if _, ok := cat["id"][m[1]]; !ok && !notKeys[m[1]] && !strings.HasSuffix(m[1], ".") {
-				t.Errorf("%s uses %s, which no catalog defines", path, m[1])
-			}
-		}
-		return nil
-	})
+	i18ntest.Check(t, os.DirFS("."), "health", i18ntest.Options{
+		// Permission codes look like keys but are not.
+		NotKeys: []string{"health.records", "health.reports", "health.export", "health.manage", "health.skdr"}})
 }
 
 // TestRoutesNeverFail walks every route of the module as each kind of

@@ -15,7 +15,6 @@ package prices
 
 import (
 	"embed"
-	"io/fs"
 
 	"github.com/sodamolek/sodamolek/internal/app"
 	"github.com/sodamolek/sodamolek/internal/platform/auth"
@@ -24,20 +23,8 @@ import (
 	"github.com/sodamolek/sodamolek/internal/platform/web"
 )
 
-//go:embed migrations/*.sql
-var migrationFiles embed.FS
-
-//go:embed templates/*.html
-var templateFiles embed.FS
-
-//go:embed locales/*.json
-var localeFiles embed.FS
-
-//go:embed static
-var staticFiles embed.FS
-
-//go:embed openapi.json
-var openAPIFragment []byte
+//go:embed migrations/*.sql templates/*.html locales/*.json static openapi.json
+var moduleFiles embed.FS
 
 func init() {
 	// After identity and the console; the module's pages need accounts.
@@ -88,7 +75,7 @@ func (m *Module) Store() *Store { return m.store }
 
 // Migrations implements app.Migrator.
 func (m *Module) Migrations() []database.Migrations {
-	return []database.Migrations{database.FromDir("prices", migrationFiles, "migrations")}
+	return []database.Migrations{database.FromDir("prices", moduleFiles, "migrations")}
 }
 
 // RegisterJobs implements app.JobRegistrar.
@@ -99,16 +86,7 @@ func (m *Module) RegisterJobs(q *jobs.Queue, d *app.Deps) {
 // Mount implements app.Mounter.
 func (m *Module) Mount(d *app.Deps) error {
 	sh := d.Shell
-	if err := sh.Render.AddTemplates(sub(templateFiles, "templates"), "prices"); err != nil {
-		return err
-	}
-	if err := sh.Catalog().AddFS(sub(localeFiles, "locales"), "prices"); err != nil {
-		return err
-	}
-	if err := sh.Assets.Add(sub(staticFiles, "static"), "prices"); err != nil {
-		return err
-	}
-	if err := sh.OpenAPI.AddFragment(openAPIFragment); err != nil {
+	if err := sh.AddModuleFiles("prices", moduleFiles); err != nil {
 		return err
 	}
 	m.routes(sh.Router)
@@ -125,12 +103,4 @@ func (m *Module) Mount(d *app.Deps) error {
 		web.HomeLink{Title: "prices.home_inflows_title", Description: "prices.home_inflows_desc", Href: "/harga/asal", Order: 32},
 	)
 	return nil
-}
-
-func sub(f fs.FS, dir string) fs.FS {
-	s, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err)
-	}
-	return s
 }

@@ -1,16 +1,11 @@
 package prices
 
 import (
-	"encoding/json"
-	"io/fs"
 	"math"
-	"os"
-	"path/filepath"
-	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/sodamolek/sodamolek/internal/platform/i18n"
+	"github.com/sodamolek/sodamolek/internal/platform/i18n/i18ntest"
 )
 
 func TestParseNumber(t *testing.T) {
@@ -133,63 +128,9 @@ func TestUnitFactor(t *testing.T) {
 	}
 }
 
-// TestCatalogsComplete checks that both languages have the same keys, all
-// under "prices.", and that every key the code and templates use,
-// literally or by composition, exists.
+// TestCatalogsComplete checks the catalogs (i18ntest.Check), with the keys
+// the module composes at run time, and that no text is left unused.
 func TestCatalogsComplete(t *testing.T) {
-	cat := map[string]map[string]string{}
-	for _, loc := range []string{"id", "en"} {
-		raw, err := fs.ReadFile(localeFiles, "locales/"+loc+".json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		m := map[string]string{}
-		if err := json.Unmarshal(raw, &m); err != nil {
-			t.Fatalf("%s.json: %v", loc, err)
-		}
-		cat[loc] = m
-	}
-	for k, v := range cat["id"] {
-		e, ok := cat["en"][k]
-		if !ok {
-			t.Errorf("%s has no English text", k)
-		}
-		if !strings.HasPrefix(k, "prices.") {
-			t.Errorf("%s is outside the module's prefix", k)
-		}
-		// Both languages take the same arguments.
-		verbs := regexp.MustCompile(`%[-+ #0-9.]*[a-zA-Z%]`)
-		if a, b := verbs.FindAllString(v, -1), verbs.FindAllString(e, -1); strings.Join(a, "") != strings.Join(b, "") {
-			t.Errorf("%s: verbs %v (id) and %v (en) differ", k, a, b)
-		}
-	}
-	for k := range cat["en"] {
-		if _, ok := cat["id"][k]; !ok {
-			t.Errorf("%s has no Indonesian text", k)
-		}
-	}
-	used := map[string]bool{}
-	literal := regexp.MustCompile(`"(prices\.[a-z0-9_.]+)"`)
-	files, _ := filepath.Glob("*.go")
-	tmpl, _ := filepath.Glob("templates/*.html")
-	for _, f := range append(files, tmpl...) {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range literal.FindAllStringSubmatch(string(b), -1) {
-			if k := m[1]; !strings.HasSuffix(k, ".") && !strings.HasSuffix(k, "_") {
-				used[k] = true
-			}
-		}
-	}
-	// Permission codes and job kinds look like keys but are not.
-	for _, notKey := range []string{permEnter, permApprove, permManage, permAlerts, kindRecompute, kindAlerts} {
-		delete(used, notKey)
-	}
 	compose := map[string][]string{
 		"category.":      Categories,
 		"mode.":          Modes,
@@ -208,19 +149,13 @@ func TestCatalogsComplete(t *testing.T) {
 		"err.needs_":     {"reason"},
 		"index_missing_": {"base"},
 	}
+	var composed []string
 	for prefix, keys := range compose {
 		for _, k := range keys {
-			used["prices."+prefix+k] = true
+			composed = append(composed, "prices."+prefix+k)
 		}
 	}
-	for k := range used {
-		if _, ok := cat["id"][k]; !ok {
-			t.Errorf("%s is used but not in the catalogs", k)
-		}
-	}
-	for k := range cat["id"] {
-		if !used[k] {
-			t.Errorf("%s is in the catalogs but never used", k)
-		}
-	}
+	i18ntest.Check(t, moduleFiles, "prices", i18ntest.Options{Composed: composed, Unused: true,
+		// Permission codes and job kinds look like keys but are not.
+		NotKeys: []string{permEnter, permApprove, permManage, permAlerts, kindRecompute, kindAlerts}})
 }

@@ -19,7 +19,6 @@ package reports
 import (
 	"context"
 	"embed"
-	"io/fs"
 	"time"
 
 	"github.com/sodamolek/sodamolek/internal/app"
@@ -29,20 +28,8 @@ import (
 	"github.com/sodamolek/sodamolek/internal/platform/workdays"
 )
 
-//go:embed migrations/*.sql
-var migrationFiles embed.FS
-
-//go:embed templates/*.html
-var templateFiles embed.FS
-
-//go:embed locales/*.json
-var localeFiles embed.FS
-
-//go:embed static
-var staticFiles embed.FS
-
-//go:embed openapi.json
-var openAPIFragment []byte
+//go:embed migrations/*.sql templates/*.html locales/*.json static openapi.json
+var moduleFiles embed.FS
 
 func init() {
 	app.Register(app.Factory{Name: "reports", Order: 30, New: New})
@@ -105,7 +92,7 @@ func (m *Module) Name() string { return "reports" }
 // Migrations implements app.Migrator: the reports tables (the holiday
 // calendar's tables are the platform's).
 func (m *Module) Migrations() []database.Migrations {
-	return []database.Migrations{database.FromDir("reports", migrationFiles, "migrations")}
+	return []database.Migrations{database.FromDir("reports", moduleFiles, "migrations")}
 }
 
 // Seed implements app.Seeder: the categories and the city-wide routing
@@ -139,16 +126,7 @@ func (m *Module) Seed(ctx context.Context, d *app.Deps) error {
 // Mount implements app.Mounter.
 func (m *Module) Mount(d *app.Deps) error {
 	sh := d.Shell
-	if err := sh.Render.AddTemplates(sub(templateFiles, "templates"), "reports"); err != nil {
-		return err
-	}
-	if err := sh.Catalog().AddFS(sub(localeFiles, "locales"), "reports"); err != nil {
-		return err
-	}
-	if err := sh.Assets.Add(sub(staticFiles, "static"), "reports"); err != nil {
-		return err
-	}
-	if err := sh.OpenAPI.AddFragment(openAPIFragment); err != nil {
+	if err := sh.AddModuleFiles("reports", moduleFiles); err != nil {
 		return err
 	}
 	m.routes(sh.Router)
@@ -219,14 +197,6 @@ func (m *Module) routes(rt *web.Router) {
 	rt.Page("GET /open311/v2/requests/{file}", web.Public, m.open311Request)
 	rt.Page("GET /open311/v2/tokens/{file}", web.Public, m.open311Token)
 	rt.Page("POST /open311/v2/{file}", web.Public, m.open311Post, web.WithLimit(l.open311), web.NoCSRF())
-}
-
-func sub(f fs.FS, dir string) fs.FS {
-	s, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err)
-	}
-	return s
 }
 
 // now is the module's clock.

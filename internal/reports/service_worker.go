@@ -11,7 +11,7 @@ import (
 // take the scope "/lapor" — the picker and the form, whose path has no
 // trailing slash.
 func (m *Module) serviceWorker(w http.ResponseWriter, r *http.Request) {
-	body, err := staticFiles.ReadFile("static/lapor-sw.js")
+	body, err := moduleFiles.ReadFile("static/lapor-sw.js")
 	if err != nil {
 		m.d.Shell.ServerError(w, r, err)
 		return

@@ -123,14 +123,25 @@
             text(draftStatus, it.error);
           } else {
             text(draftStatus, msg("offline"));
+            later();
           }
         });
       });
     }).catch(function () {});
   }
   function flush() {
-    if (!outbox || !navigator.onLine) { return; }
+    if (!outbox) { return; }
+    if (!navigator.onLine) { showOutbox(); return; }
     outbox.flush(csrf).then(showOutbox, showOutbox);
+  }
+  // later looks again in a few seconds while a report waits: the worker
+  // may send it in the background (Background Sync) without the page
+  // seeing an "online" event, and the page must still open its tracking
+  // page.
+  var recheck = null;
+  function later() {
+    if (recheck) { return; }
+    recheck = setTimeout(function () { recheck = null; flush(); }, 3000);
   }
   window.addEventListener("online", flush);
   showOutbox().then(flush);

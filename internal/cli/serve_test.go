@@ -7,10 +7,10 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/sodamolek/sodamolek/internal/apptest"
 	"github.com/sodamolek/sodamolek/internal/platform/database/dbtest"
 )
 
@@ -24,7 +24,7 @@ func TestServeStartsAndStopsGracefully(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	stderr := &syncWriter{w: &bytes.Buffer{}}
+	stderr := &apptest.SyncBuffer{}
 	env := Env{Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: stderr, Getenv: func(string) string { return "" }}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
@@ -70,20 +70,3 @@ func TestUnknownCommandAndFlagsAreOneLine(t *testing.T) {
 	}
 }
 
-// syncWriter lets the server's goroutines log while the test reads.
-type syncWriter struct {
-	mu sync.Mutex
-	w  *bytes.Buffer
-}
-
-func (s *syncWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
-}
-
-func (s *syncWriter) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.String()
-}

@@ -76,14 +76,7 @@ func buildCells(f *obsFile) (*builtCells, error) {
 	for i, r := range f.rows {
 		k := packKey(cRank[r.commodity], int(r.day), mRank[r.market])
 		if k != last {
-			at, ok := idx[k]
-			if !ok {
-				at = int32(len(acc.cells))
-				idx[k] = at
-				acc.keys = append(acc.keys, k)
-				acc.cells = append(acc.cells, cell{})
-			}
-			last, lastAt = k, at
+			last, lastAt = k, acc.slot(idx, k)
 		}
 		acc.cells[lastAt].add(cellOf(r.price))
 		cellOfRow[i] = lastAt
@@ -151,20 +144,25 @@ func (l cellList) fold(group func(uint64) uint64) cellList {
 	return out
 }
 
+// slot is the index of key k's cell in l, added empty when k is new.
+func (l *cellList) slot(idx map[uint64]int32, k uint64) int32 {
+	at, ok := idx[k]
+	if !ok {
+		at = int32(len(l.cells))
+		idx[k] = at
+		l.keys = append(l.keys, k)
+		l.cells = append(l.cells, cell{})
+	}
+	return at
+}
+
 // regroup merges cells under a grouping that does not keep the order
 // (days of a market into its month) and sorts the result.
 func (l cellList) regroup(group func(uint64) uint64) cellList {
 	idx := map[uint64]int32{}
 	var acc cellList
 	for i, k := range l.keys {
-		g := group(k)
-		at, ok := idx[g]
-		if !ok {
-			at = int32(len(acc.keys))
-			idx[g] = at
-			acc.keys = append(acc.keys, g)
-			acc.cells = append(acc.cells, cell{})
-		}
+		at := acc.slot(idx, group(k)) // before indexing: slot may grow acc.cells
 		acc.cells[at].add(l.cells[i])
 	}
 	sorted, _ := acc.sorted()

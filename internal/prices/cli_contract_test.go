@@ -11,30 +11,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/sodamolek/sodamolek/internal/apptest"
 	"github.com/sodamolek/sodamolek/internal/cli"
 )
-
-// lockedBuffer collects a running server's log while the test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // sodamolek runs the command line exactly as the binary does (cli.Run is
 // what main calls), with an empty environment.
@@ -56,7 +38,7 @@ func serveDir(t *testing.T, dir string) string {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	logs := &lockedBuffer{}
+	logs := &apptest.SyncBuffer{}
 	env := cli.Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: logs, Getenv: func(string) string { return "" }}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -119,9 +120,18 @@ func WriteXLSX(w io.Writer, t Table) error {
 	return f.Write(w)
 }
 
+// formulaStart are the first characters with which a spreadsheet reads a
+// CSV cell as a formula ("=HYPERLINK(…)" typed into a name field).
+const formulaStart = "=+-@\t\r"
+
 func cell(c any) string {
 	switch v := c.(type) {
 	case string:
+		// Text is quoted so it stays text; numbers are written from
+		// their own types below and are never altered.
+		if v != "" && strings.ContainsRune(formulaStart, rune(v[0])) {
+			return "'" + v
+		}
 		return v
 	case int:
 		return strconv.Itoa(v)

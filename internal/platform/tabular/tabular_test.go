@@ -43,3 +43,21 @@ func TestCSVAndXLSXHoldTheSameTable(t *testing.T) {
 		t.Error("xls accepted")
 	}
 }
+
+func TestCSVKeepsFormulasAsText(t *testing.T) {
+	tb := Table{Header: []string{"nama", "jumlah"}, Rows: [][]any{
+		{`=HYPERLINK("http://contoh.invalid","klik")`, -3},
+		{"+62 812", 1.5},
+		{"@SUM(A1)", 0},
+		{"-", nil},
+		{"Oebobo", 2},
+	}}
+	var c bytes.Buffer
+	if err := WriteCSV(&c, tb); err != nil {
+		t.Fatal(err)
+	}
+	want := "nama,jumlah\n\"'=HYPERLINK(\"\"http://contoh.invalid\"\",\"\"klik\"\")\",-3\n'+62 812,1.5\n'@SUM(A1),0\n'-,\nOebobo,2\n"
+	if c.String() != want {
+		t.Fatalf("CSV:\n%s\nwant:\n%s", c.String(), want)
+	}
+}

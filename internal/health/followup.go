@@ -3,9 +3,9 @@ package health
 import (
 	"context"
 	"database/sql"
-	"encoding/csv"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -16,6 +16,7 @@ import (
 	"github.com/sodamolek/sodamolek/internal/platform/audit"
 	"github.com/sodamolek/sodamolek/internal/platform/auth"
 	"github.com/sodamolek/sodamolek/internal/platform/database"
+	"github.com/sodamolek/sodamolek/internal/platform/tabular"
 	"github.com/sodamolek/sodamolek/internal/platform/web"
 )
 
@@ -187,22 +188,21 @@ func (m *Module) followUpCSV(w http.ResponseWriter, r *http.Request) {
 		m.d.Shell.ServerError(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="tindak-lanjut-gizi-`+scope+`.csv"`)
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"no_rm", "nik", "nama", "ibu", "kelurahan", "tanggal_ukur", "umur_bulan", "haz", "whz", "status_tb_u", "status_bb_tb", "2t"})
+	t := tabular.Table{Header: []string{"no_rm", "nik", "nama", "ibu", "kelurahan", "tanggal_ukur", "umur_bulan", "haz", "whz",
+		"status_tb_u", "status_bb_tb", "2t"}}
 	for _, x := range list {
-		_ = cw.Write([]string{x.MRN, x.NIKMasked, x.Name, x.Mother, x.Kelurahan, x.MeasuredOn, strconv.Itoa(x.AgeMonths), fmtZ(x.HAZ), fmtZ(x.WHZ),
-			x.Stunting, x.Wasting, strconv.FormatBool(x.TwoT)})
+		t.Rows = append(t.Rows, []any{x.MRN, x.NIKMasked, x.Name, x.Mother, x.Kelurahan, x.MeasuredOn, x.AgeMonths, zCell(x.HAZ),
+			zCell(x.WHZ), x.Stunting, x.Wasting, x.TwoT})
 	}
-	cw.Flush()
+	_ = tabular.Serve(w, t, tabular.CSV, "tindak-lanjut-gizi-"+scope)
 }
 
-func fmtZ(z *float64) string {
+// zCell is a z-score to 2 decimals for a download, or empty.
+func zCell(z *float64) any {
 	if z == nil {
-		return ""
+		return nil
 	}
-	return strconv.FormatFloat(*z, 'f', 2, 64)
+	return math.Round(*z*100) / 100
 }
 
 // homeVisitCreate gives Brigade Kupang Sehat a home visit to a child on

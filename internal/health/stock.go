@@ -3,7 +3,6 @@ package health
 import (
 	"context"
 	"database/sql"
-	"encoding/csv"
 	"errors"
 	"net/http"
 	"net/url"
@@ -13,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sodamolek/sodamolek/internal/platform/database"
+	"github.com/sodamolek/sodamolek/internal/platform/tabular"
 )
 
 // stockLevel is a drug with the quantity a puskesmas holds.
@@ -213,15 +213,12 @@ func (m *Module) lplpoPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.URL.Query().Get("format") == "csv" {
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="lplpo-`+s.Current.Code+`-`+month+`.csv"`)
-		cw := csv.NewWriter(w)
-		_ = cw.Write([]string{"kode", "nama_obat", "satuan", "stok_awal", "penerimaan", "persediaan", "pemakaian", "sisa_stok", "stok_optimum", "permintaan"})
+		t := tabular.Table{Sheet: "LPLPO " + month, Header: []string{"kode", "nama_obat", "satuan", "stok_awal", "penerimaan", "persediaan",
+			"pemakaian", "sisa_stok", "stok_optimum", "permintaan"}}
 		for _, l := range rows {
-			_ = cw.Write([]string{l.Code, l.Name, l.Unit, strconv.Itoa(l.Opening), strconv.Itoa(l.Received), strconv.Itoa(l.Supply),
-				strconv.Itoa(l.Used), strconv.Itoa(l.Closing), strconv.Itoa(l.Optimum), strconv.Itoa(l.Request)})
+			t.Rows = append(t.Rows, []any{l.Code, l.Name, l.Unit, l.Opening, l.Received, l.Supply, l.Used, l.Closing, l.Optimum, l.Request})
 		}
-		cw.Flush()
+		_ = tabular.Serve(w, t, tabular.CSV, "lplpo-"+s.Current.Code+"-"+month)
 		return
 	}
 	m.page(w, r, http.StatusOK, "lplpo.html", "health.lplpo.title", map[string]any{"Scope": s, "Month": month, "Rows": rows})

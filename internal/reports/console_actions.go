@@ -104,6 +104,8 @@ func checkNote(n string, required bool) string {
 	switch {
 	case required && n == "":
 		return "reports.err_note_required"
+	case !textOK(n):
+		return "reports.err_text_encoding"
 	case utf8.RuneCountInString(n) > maxNote:
 		return "reports.err_note_long"
 	}
@@ -257,6 +259,12 @@ func actMerge(m *Module, r *http.Request, tx *sql.Tx, rep *Report, _ []files.Sav
 		return "", nil, err
 	}
 	if !web.Authorize(r, PermHandle, target.Unit, tree) || target.MergedInto != 0 || target.Status == StatusRejected {
+		return "reports.err_merge_target", nil, nil
+	}
+	// Merging makes the duplicate's reporter and supporters followers of
+	// the target, told of its status and public updates: a confidential
+	// report must not gain followers from a report the public could join.
+	if target.Privacy == PrivacyConfidential && rep.Privacy != PrivacyConfidential {
 		return "reports.err_merge_target", nil, nil
 	}
 	moved, err := moveFollowers(ctx, tx, rep, target.ID)

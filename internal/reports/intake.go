@@ -118,7 +118,7 @@ func (m *Module) validate(ctx context.Context, s *Submission) (*validated, error
 
 	v.desc = strings.TrimSpace(strings.ReplaceAll(s.Description, "\r\n", "\n"))
 	switch {
-	case !utf8.ValidString(v.desc):
+	case !textOK(v.desc):
 		ie.add("description", "reports.err_text_encoding")
 	case v.desc == "":
 		ie.add("description", "reports.err_description_required")
@@ -126,8 +126,17 @@ func (m *Module) validate(ctx context.Context, s *Submission) (*validated, error
 		ie.add("description", "reports.err_description_long", MaxDescription, utf8.RuneCountInString(v.desc))
 	}
 	v.address = strings.TrimSpace(s.Address)
-	if !utf8.ValidString(v.address) || utf8.RuneCountInString(v.address) > MaxAddress {
+	if !textOK(v.address) {
+		ie.add("address", "reports.err_text_encoding")
+	} else if utf8.RuneCountInString(v.address) > MaxAddress {
 		ie.add("address", "reports.err_address_long", MaxAddress)
+	}
+	// The channel's reference and media link are stored as text too.
+	if !textOK(s.SourceRef) || utf8.RuneCountInString(s.SourceRef) > 200 {
+		ie.add("source_ref", "reports.err_text_encoding")
+	}
+	if !textOK(s.MediaURL) {
+		ie.add("media_url", "reports.err_text_encoding")
 	}
 
 	m.place(s, v, &ie)
@@ -171,7 +180,9 @@ func (m *Module) validate(ctx context.Context, s *Submission) (*validated, error
 	}
 
 	v.contact = Contact{Name: strings.TrimSpace(s.Contact.Name), Channel: s.Contact.Channel}
-	if utf8.RuneCountInString(v.contact.Name) > 100 || !utf8.ValidString(v.contact.Name) {
+	if !textOK(v.contact.Name) {
+		ie.add("name", "reports.err_text_encoding")
+	} else if utf8.RuneCountInString(v.contact.Name) > 100 {
 		ie.add("name", "reports.err_name_long")
 	}
 	if p := strings.TrimSpace(s.Contact.Phone); p != "" {
@@ -182,7 +193,7 @@ func (m *Module) validate(ctx context.Context, s *Submission) (*validated, error
 		}
 	}
 	if e := strings.TrimSpace(s.Contact.Email); e != "" {
-		if a, err := mail.ParseAddress(e); err != nil || a.Address != e || len(e) > 200 {
+		if a, err := mail.ParseAddress(e); err != nil || a.Address != e || len(e) > 200 || !textOK(e) {
 			ie.add("email", "reports.err_email")
 		} else {
 			v.contact.Email = e
@@ -196,6 +207,13 @@ func (m *Module) validate(ctx context.Context, s *Submission) (*validated, error
 		return nil, &ie
 	}
 	return v, nil
+}
+
+// textOK reports whether s can be stored as text on both engines:
+// valid UTF-8 without NUL bytes (PostgreSQL's text type refuses both, so
+// letting them through turns bad input into a server error there).
+func textOK(s string) bool {
+	return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0
 }
 
 // place finds the kelurahan: from the pin, else from the first photo's

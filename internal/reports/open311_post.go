@@ -168,6 +168,8 @@ func open311Field(f string) string {
 		return "attribute[" + strings.TrimPrefix(f, "attributes.") + "]"
 	case f == "address":
 		return "address_string"
+	case f == "source_ref":
+		return "account_id"
 	}
 	return f
 }
@@ -198,6 +200,10 @@ func (m *Module) open311PostUpdate(w http.ResponseWriter, r *http.Request, forma
 	desc := strings.TrimSpace(f.Get("description"))
 	if utf8.RuneCountInString(desc) > MaxDescription {
 		o311Errors(w, format, http.StatusBadRequest, "description: at most 4000 characters")
+		return
+	}
+	if !textOK(desc) || !textOK(f.Get("update_id")) {
+		o311Errors(w, format, http.StatusBadRequest, "description and update_id must be UTF-8 text without NUL characters")
 		return
 	}
 	var eventID int64

@@ -55,6 +55,14 @@ func parseListFilter(r *http.Request) (listFilter, string) {
 	if f.Status != "" && f.Status != "open" && f.Status != "closed" && !validStatus(f.Status) {
 		return f, "status"
 	}
+	// Codes are compared in SQL: text PostgreSQL cannot hold is a bad
+	// parameter, not a server error.
+	if !textOK(f.Category) {
+		return f, "kategori"
+	}
+	if !textOK(f.Kelurahan) {
+		return f, "kelurahan"
+	}
 	if c := q.Get("sebelum"); c != "" {
 		n, err := strconv.ParseInt(c, 10, 64)
 		if err != nil || n <= 0 {

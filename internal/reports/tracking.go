@@ -135,6 +135,8 @@ func (m *Module) citizenReopen(w http.ResponseWriter, r *http.Request) {
 			return "reports.err_not_done", nil
 		case !mayReopen(rep, cal, m.now()):
 			return "reports.err_reopen_late", nil
+		case !textOK(reason):
+			return "reports.err_text_encoding", nil
 		case reason == "" || utf8.RuneCountInString(reason) > 1000:
 			return "reports.err_reason_required", nil
 		}
@@ -157,6 +159,8 @@ func (m *Module) citizenRate(w http.ResponseWriter, r *http.Request) {
 			return "reports.err_already_rated", nil
 		case err != nil || stars < 1 || stars > 5:
 			return "reports.err_rating", nil
+		case !textOK(comment):
+			return "reports.err_text_encoding", nil
 		case utf8.RuneCountInString(comment) > 1000:
 			return "reports.err_comment_long", nil
 		}

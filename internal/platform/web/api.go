@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 )
 
@@ -75,6 +76,13 @@ func (s *Shell) DecodeJSON(w http.ResponseWriter, r *http.Request, dst any, maxB
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return &APIError{Status: http.StatusBadRequest, Code: "invalid_json", Message: s.T(r, "error.json_trailing")}
+	}
+	// A JSON string may carry "\u0000", which PostgreSQL's text columns
+	// refuse: it is refused here, once for every API, naming the field.
+	// (Invalid UTF-8 in a string is replaced by U+FFFD while decoding.)
+	if field, found := nulField(reflect.ValueOf(dst), ""); found {
+		msg := s.T(r, "error.text_invalid")
+		return &APIError{Status: http.StatusBadRequest, Code: "invalid_text", Message: msg, Fields: map[string]string{field: msg}}
 	}
 	return nil
 }

@@ -35,6 +35,10 @@ func (s *Shell) guard(route Route, cfg routeConfig, h http.HandlerFunc) http.Han
 				return
 			}
 		}
+		if name, ok := storableRequestText(r); !ok {
+			s.refuseText(w, r, route, name)
+			return
+		}
 		if !safeMethod(r.Method) && !cfg.skipCSRF {
 			if err := crossOrigin.Check(r); err != nil {
 				s.forbidCSRF(w, r, route)

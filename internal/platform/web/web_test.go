@@ -178,3 +178,57 @@ func (f fakeAuth) SessionPrincipal(_ context.Context, token string) (*auth.Princ
 func (f fakeAuth) BearerPrincipal(_ context.Context, token string) (*auth.Principal, error) {
 	return f.principal(token), nil
 }
+
+func TestTextNoDatabaseCanHoldIsRefused(t *testing.T) {
+	s := newTestShell(t)
+	var got string
+	s.Router.API("POST /api/v1/uji", Public, func(w http.ResponseWriter, r *http.Request) {
+		var in struct {
+			Text    string
+			Contact struct {
+				Name string `json:"name"`
+			} `json:"contact"`
+		}
+		if err := s.DecodeJSON(w, r, &in, 0); err != nil {
+			s.WriteAPIError(w, r, err)
+			return
+		}
+		got = in.Text
+		w.WriteHeader(http.StatusNoContent)
+	}, NoCSRF())
+	s.Router.API("GET /api/v1/uji/{code}", Public, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	for _, c := range []struct {
+		method, path, body string
+		status             int
+	}{
+		{"POST", "/api/v1/uji", `{"Text":"sampah\u0000liar"}`, 400},
+		{"POST", "/api/v1/uji", `{"Text":"ok","contact":{"name":"Ani\u0000"}}`, 400},
+		{"POST", "/api/v1/uji", `{"Text":"garis miring \\u0000 bukan NUL"}`, 204},
+		{"POST", "/api/v1/uji", `{"Text":"sampah liar"}`, 204},
+		{"GET", "/api/v1/uji/LPR%00", "", 400},
+		{"GET", "/api/v1/uji/LPR%FF", "", 400},
+		{"GET", "/api/v1/uji/LPR?kelurahan=%00", "", 400},
+		{"GET", "/api/v1/uji/LPR?kelurahan=Oebobo", "", 204},
+	} {
+		req, _ := http.NewRequest(c.method, srv.URL+c.path, strings.NewReader(c.body))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != c.status {
+			t.Errorf("%s %s %s = %d %s, want %d", c.method, c.path, c.body, resp.StatusCode, body, c.status)
+		}
+		if c.status == 400 && (!strings.Contains(string(body), "invalid_text") ||
+			strings.Contains(c.body, "contact") && !strings.Contains(string(body), `"contact.name"`)) {
+			t.Errorf("%s %s: %s", c.method, c.path, body)
+		}
+	}
+	if got != "sampah liar" {
+		t.Errorf("decoded %q", got)
+	}
+}

@@ -69,4 +69,3 @@ func TestUnknownCommandAndFlagsAreOneLine(t *testing.T) {
 		}
 	}
 }
-

@@ -160,3 +160,43 @@ func TestBrowserInflowMapRenders(t *testing.T) {
 		t.Errorf("today's fish = %q, %v", fish, err)
 	}
 }
+
+// TestBrowserInflowMapEscapesNames: the map's tooltips show an origin's
+// name as text; Leaflet takes a tooltip string as HTML.
+func TestBrowserInflowMapEscapesNames(t *testing.T) {
+	ctx := apptest.Browser(t)
+	h := start(t, "--tile-url", "http://127.0.0.1:9/{z}/{x}/{y}.png")
+	form := url.Values{"code": {"53.98"}, "name": {`<b id="xss-origin">Sabu</b>`}, "province": {`<i id="xss-province">NTT</i>`}, "lat": {"-10.5"}, "lon": {"121.9"}}
+	if status, body := h.do("admin.disperindag", "POST", "/harga/kelola/asal", form.Encode()); status != 303 {
+		t.Fatalf("origin = %d %.500s", status, body)
+	}
+	a := map[string]any{"key": key(), "day": today, "commodity": "ikan-tongkol", "quantity": 100, "unit": "kg", "origin": "53.98", "mode": "ship", "entry_point": "tpi-oeba"}
+	if status, body := h.do("enum.disperindag", "POST", "/api/v1/prices/inflows", a); status != 201 {
+		t.Fatalf("record = %d %s", status, body)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(h.s.URL+"/bahasa/id?next="+url.QueryEscape("/harga/asal?periode=hari")),
+		chromedp.WaitVisible(chromedp.CSS(`#inflow-map[data-loaded="1"]`)),
+	)
+	if err != nil {
+		t.Fatalf("inflow map: %v", err)
+	}
+	// Hovering the flow line opens its tooltip.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelectorAll("#inflow-map path.leaflet-interactive").forEach(function (p) {
+		p.dispatchEvent(new MouseEvent("mouseover", {bubbles: true})); }); true`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`#inflow-map .leaflet-tooltip`))); err != nil {
+		t.Fatalf("no tooltip: %v", err)
+	}
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[[]any](`[document.querySelectorAll("#xss-origin, #xss-province").length,
+		Array.from(document.querySelectorAll("#inflow-map .leaflet-tooltip")).map(function (e) { return e.textContent; }).join("|")]`))
+	if err != nil || len(got) != 2 {
+		t.Fatalf("tooltips: %v %v", got, err)
+	}
+	if n, _ := got[0].(float64); n != 0 || !strings.Contains(got[1].(string), `<b id="xss-origin">Sabu</b>`) {
+		t.Errorf("an origin's name became markup: %v elements, tooltips %q", got[0], got[1])
+	}
+}

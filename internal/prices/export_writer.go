@@ -7,6 +7,8 @@ import (
 	"strconv"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/sodamolek/sodamolek/internal/platform/tabular"
 )
 
 // Export formats: every open-data download comes as CSV and as an XLSX
@@ -57,7 +59,7 @@ func (c *csvRowWriter) write(cells ...any) error {
 		case nil:
 			c.rec = append(c.rec, "")
 		case string:
-			c.rec = append(c.rec, v)
+			c.rec = append(c.rec, tabular.CSVText(v)) // names are typed by people
 		case float64:
 			c.rec = append(c.rec, num(v))
 		case int:

@@ -10,8 +10,9 @@ import (
 )
 
 // maxUpload bounds an uploaded import (about two million lines); larger
-// histories go through the command line, which reads from disk.
-const maxUpload = 64 << 20
+// histories go through the command line, which reads from disk. A
+// variable for tests.
+var maxUpload int64 = 64 << 20
 
 // FormatImportError renders a bad line as the command line prints it:
 // `line 7: unknown market_code "psr-x"`.
@@ -34,7 +35,19 @@ func (m *Module) importSubmit(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
 	kind := r.FormValue("kind")
 	data := map[string]any{"Kinds": ImportKinds, "Kind": kind}
-	file, _, err := r.FormFile("file")
+	file, hdr, err := r.FormFile("file")
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) || err == nil && hdr.Size > maxUpload {
+		// A browser's form was already read by the CSRF check (to disk
+		// past a few megabytes), before the cap above applied: the
+		// part's size is checked here, before anything reads it.
+		if err == nil {
+			file.Close()
+		}
+		data["Problem"] = m.t(r, "error.body_too_large", maxUpload)
+		m.page(w, r, http.StatusRequestEntityTooLarge, "import.html", m.t(r, "prices.import_title"), data)
+		return
+	}
 	if err != nil {
 		data["Problem"] = m.t(r, "prices.import.no_file")
 		m.page(w, r, http.StatusUnprocessableEntity, "import.html", m.t(r, "prices.import_title"), data)

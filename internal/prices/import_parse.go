@@ -4,6 +4,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // obsRow is one valid line of an observations file. Days and traders are
@@ -114,6 +115,9 @@ func (p *obsParser) add(day, mcode, ccode, raw, trader string, keep bool) (strin
 	}
 	if !(price > 0) || price > maxPrice {
 		return "prices.import.price_range", []any{raw}
+	}
+	if utf8.RuneCountInString(trader) > maxTraderName {
+		return "prices.import.bad_trader", []any{maxTraderName}
 	}
 	if !keep {
 		return "", nil

@@ -144,8 +144,14 @@ type xlsxSource struct {
 	date1904 bool
 }
 
+// maxXLSXUnzip bounds what a workbook may inflate to (all its parts
+// together; a sheet of about a million price lines). excelize's default is
+// 16 GB, and parts other than sheets are inflated into memory, so a small
+// zip bomb would exhaust it. Larger histories go as CSV.
+const maxXLSXUnzip = 256 << 20
+
 func openXLSX(r io.Reader) (*xlsxSource, error) {
-	f, err := excelize.OpenReader(r)
+	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: maxXLSXUnzip, UnzipXMLSizeLimit: 16 << 20})
 	if err != nil {
 		return nil, err
 	}

@@ -401,11 +401,14 @@ func (s *Store) Traders(ctx context.Context, marketID int64, activeOnly bool) ([
 	return out, rows.Err()
 }
 
+// maxTraderName bounds a trader's name, typed or imported.
+const maxTraderName = 80
+
 // SaveTrader adds a trader to a market (ID 0) or renames or (de)activates
 // one.
 func (s *Store) SaveTrader(ctx context.Context, a Actor, t Trader) error {
 	t.Name = strings.TrimSpace(t.Name)
-	if t.Name == "" || utf8.RuneCountInString(t.Name) > 80 {
+	if t.Name == "" || utf8.RuneCountInString(t.Name) > maxTraderName {
 		return fieldErr("name", "prices.err.name")
 	}
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {

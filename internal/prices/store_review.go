@@ -228,6 +228,10 @@ func (s *Store) Review(ctx context.Context, a Actor, id int64, action string, ne
 		if !a.P.Can(permApprove, v.MarketUnit, tree) {
 			return ErrForbidden
 		}
+		if v.EnteredBy != 0 && a.P != nil && a.P.UserID == v.EnteredBy {
+			// Four eyes: one holding both rights reviews others' entries.
+			return fieldErr("status", "prices.err.own_entry")
+		}
 		if v.Status == StatusRejected || action == ActionApprove && v.Status != StatusPending && v.Status != StatusFlagged {
 			return fieldErr("status", "prices.err.review_state")
 		}

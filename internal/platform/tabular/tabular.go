@@ -124,15 +124,20 @@ func WriteXLSX(w io.Writer, t Table) error {
 // CSV cell as a formula ("=HYPERLINK(…)" typed into a name field).
 const formulaStart = "=+-@\t\r"
 
+// CSVText is a text cell for a CSV file: one a spreadsheet would read as
+// a formula gets a leading apostrophe, so it stays text. Numbers are
+// written from their own types and never pass through here.
+func CSVText(s string) string {
+	if s != "" && strings.ContainsRune(formulaStart, rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
 func cell(c any) string {
 	switch v := c.(type) {
 	case string:
-		// Text is quoted so it stays text; numbers are written from
-		// their own types below and are never altered.
-		if v != "" && strings.ContainsRune(formulaStart, rune(v[0])) {
-			return "'" + v
-		}
-		return v
+		return CSVText(v)
 	case int:
 		return strconv.Itoa(v)
 	case int64:

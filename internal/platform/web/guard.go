@@ -2,6 +2,7 @@ package web
 
 import (
 	"crypto/subtle"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -39,6 +40,13 @@ func (s *Shell) guard(route Route, cfg routeConfig, h http.HandlerFunc) http.Han
 			s.refuseText(w, r, route, name)
 			return
 		}
+		if !safeMethod(r.Method) {
+			limit := cfg.maxBody
+			if limit <= 0 {
+				limit = DefaultMaxBody
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
+		}
 		if !safeMethod(r.Method) && !cfg.skipCSRF {
 			if err := crossOrigin.Check(r); err != nil {
 				s.forbidCSRF(w, r, route)
@@ -46,26 +54,41 @@ func (s *Shell) guard(route Route, cfg routeConfig, h http.HandlerFunc) http.Han
 			}
 			// Requests authenticated by a bearer credential cannot be
 			// forged by a browser; everything else must echo the token.
-			if r.Header.Get("Authorization") == "" && !s.validCSRF(r, st) {
-				s.forbidCSRF(w, r, route)
-				return
+			if r.Header.Get("Authorization") == "" {
+				ok, err := s.validCSRF(r, st)
+				var tooLarge *http.MaxBytesError
+				if errors.As(err, &tooLarge) {
+					msg := s.T(r, "error.body_too_large", tooLarge.Limit)
+					if route.API {
+						WriteError(w, r, http.StatusRequestEntityTooLarge, "too_large", msg, nil)
+					} else {
+						s.Render.Error(w, r, http.StatusRequestEntityTooLarge, msg)
+					}
+					return
+				}
+				if !ok {
+					s.forbidCSRF(w, r, route)
+					return
+				}
 			}
 		}
 		h(w, r)
 	})
 }
 
-func (s *Shell) validCSRF(r *http.Request, st *requestState) bool {
+// validCSRF compares the request's token with the session's; err is
+// why the form could not be read (a body over the route's cap).
+func (s *Shell) validCSRF(r *http.Request, st *requestState) (bool, error) {
 	got := r.Header.Get("X-CSRF-Token")
 	if got == "" {
 		// ParseMultipartForm also fills PostFormValue for multipart
-		// forms; the size cap protects memory.
+		// forms; maxFormMemory protects memory, the body cap the disk.
 		if err := r.ParseMultipartForm(maxFormMemory); err != nil && err != http.ErrNotMultipart {
-			return false
+			return false, err
 		}
 		got = r.PostFormValue("csrf_token")
 	}
-	return got != "" && st.csrf != "" && subtle.ConstantTimeCompare([]byte(got), []byte(st.csrf)) == 1
+	return got != "" && st.csrf != "" && subtle.ConstantTimeCompare([]byte(got), []byte(st.csrf)) == 1, nil
 }
 
 // maxFormMemory caps the part of a multipart form held in memory; larger

@@ -96,7 +96,17 @@ type RouteOption func(*routeConfig)
 type routeConfig struct {
 	limit    *Limit
 	skipCSRF bool
+	maxBody  int64
 }
+
+// DefaultMaxBody caps the body of every unsafe request before anything
+// reads it (the CSRF check parses forms, spilling file parts to
+// temporary files): the largest legitimate body is three photos of the
+// upload store's 20 MB, or a 64 MB price import, plus the form.
+const DefaultMaxBody = 72 << 20
+
+// WithMaxBody sets the route's body cap (DefaultMaxBody otherwise).
+func WithMaxBody(n int64) RouteOption { return func(c *routeConfig) { c.maxBody = n } }
 
 // WithLimit applies a rate limit to the route.
 func WithLimit(l *Limit) RouteOption { return func(c *routeConfig) { c.limit = l } }

@@ -232,3 +232,23 @@ func TestTextNoDatabaseCanHoldIsRefused(t *testing.T) {
 		t.Errorf("decoded %q", got)
 	}
 }
+
+func TestBodyOverTheRouteCapIsRefusedBeforeTheForm(t *testing.T) {
+	s := newTestShell(t)
+	ran := false
+	s.Router.Page("POST /unggah", Public, func(w http.ResponseWriter, r *http.Request) { ran = true }, WithMaxBody(4096))
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	body := "--b\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\nx\r\n--b\r\nContent-Disposition: form-data; name=\"foto\"; filename=\"a.jpg\"\r\n\r\n" +
+		strings.Repeat("x", 64<<10) + "\r\n--b--\r\n"
+	req, _ := http.NewRequest("POST", srv.URL+"/unggah", strings.NewReader(body))
+	req.Header.Set("Content-Type", "multipart/form-data; boundary=b")
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || ran {
+		t.Fatalf("status %d, handler ran %v", resp.StatusCode, ran)
+	}
+}

@@ -40,13 +40,10 @@ type checkpointer struct {
 // startCheckpointer opens a connection for checkpoints and runs them in
 // the background until close.
 func startCheckpointer(path string) (*checkpointer, error) {
-	conn, err := sql.Open("sqlite", sqliteDSN(path, connCheckpoint))
+	conn, err := openOneConn(sqliteDSN(path, connCheckpoint))
 	if err != nil {
 		return nil, err
 	}
-	conn.SetMaxOpenConns(1)
-	conn.SetMaxIdleConns(1)
-	conn.SetConnMaxLifetime(0)
 	ctx, stop := context.WithCancel(context.Background())
 	c := &checkpointer{conn: conn, stop: stop}
 	c.done.Add(1)

@@ -60,14 +60,11 @@ func openSQLite(ctx context.Context, path string, opts Options) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(abs), 0o750); err != nil {
 		return nil, fmt.Errorf("database directory: %w", err)
 	}
-	writer, err := sql.Open("sqlite", sqliteDSN(abs, connWriter))
+	// One writer connection: the single-writer discipline (see DB).
+	writer, err := openOneConn(sqliteDSN(abs, connWriter))
 	if err != nil {
 		return nil, err
 	}
-	// One writer connection: the single-writer discipline (see DB).
-	writer.SetMaxOpenConns(1)
-	writer.SetMaxIdleConns(1)
-	writer.SetConnMaxLifetime(0)
 	if err := pingSQLite(ctx, writer); err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("open SQLite database %s: %w", abs, err)
@@ -114,4 +111,16 @@ func pingSQLite(ctx context.Context, pool *sql.DB) error {
 		case <-time.After(10 * time.Millisecond):
 		}
 	}
+}
+
+// openOneConn is a pool of exactly one long-lived connection.
+func openOneConn(dsn string) (*sql.DB, error) {
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	return db, nil
 }

@@ -352,6 +352,24 @@ func numericID(s string) (int64, error) {
 	return n, nil
 }
 
+// refParam is a search parameter that names a resource ("subject=Patient/12")
+// and the column holding that resource's id.
+type refParam struct{ name, resource, column string }
+
+// addReferences narrows a search by each reference parameter present in q.
+func (w *where) addReferences(q url.Values, refs ...refParam) error {
+	for _, p := range refs {
+		if v := q.Get(p.name); v != "" {
+			n, err := reference(v, p.resource)
+			if err != nil {
+				return err
+			}
+			w.add(p.column+" = ?", n)
+		}
+	}
+	return nil
+}
+
 // reference reads "Patient/12" (or "12") for a reference parameter.
 func reference(v, typ string) (int64, error) {
 	return numericID(strings.TrimPrefix(v, typ+"/"))

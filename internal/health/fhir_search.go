@@ -167,12 +167,8 @@ func (m *Module) searchEncounters(ctx context.Context, fc fhirContext, q url.Val
 		}
 		wh.add("v.id = ?", n)
 	}
-	if s := q.Get("subject"); s != "" {
-		n, err := reference(s, "Patient")
-		if err != nil {
-			return nil, nil, false, err
-		}
-		wh.add("v.patient_id = ?", n)
+	if err := wh.addReferences(q, refParam{"subject", "Patient", "v.patient_id"}); err != nil {
+		return nil, nil, false, err
 	}
 	sp.apply(&wh, "v.updated_at")
 	visits, err := m.encounterRows(ctx, wh, sp.page(&wh, "v.id"))
@@ -261,19 +257,8 @@ func (m *Module) searchConditions(ctx context.Context, fc fhirContext, q url.Val
 		}
 		wh.add("d.id = ?", n)
 	}
-	if s := q.Get("subject"); s != "" {
-		n, err := reference(s, "Patient")
-		if err != nil {
-			return nil, nil, false, err
-		}
-		wh.add("d.patient_id = ?", n)
-	}
-	if s := q.Get("encounter"); s != "" {
-		n, err := reference(s, "Encounter")
-		if err != nil {
-			return nil, nil, false, err
-		}
-		wh.add("d.visit_id = ?", n)
+	if err := wh.addReferences(q, refParam{"subject", "Patient", "d.patient_id"}, refParam{"encounter", "Encounter", "d.visit_id"}); err != nil {
+		return nil, nil, false, err
 	}
 	sp.apply(&wh, "d.created_at")
 	rows, err := m.d.DB.QueryContext(ctx, `SELECT d.id, d.visit_id, d.patient_id, d.puskesmas_code, d.icd10, d.created_at, p.name
@@ -317,12 +302,8 @@ func (m *Module) searchObservations(ctx context.Context, fc fhirContext, q url.V
 		}
 		wh.add("x.id = ?", n)
 	}
-	if s := q.Get("subject"); s != "" {
-		n, err := reference(s, "Patient")
-		if err != nil {
-			return nil, nil, false, err
-		}
-		wh.add("x.patient_id = ?", n)
+	if err := wh.addReferences(q, refParam{"subject", "Patient", "x.patient_id"}); err != nil {
+		return nil, nil, false, err
 	}
 	sp.apply(&wh, "x.created_at")
 	obs, more, err := m.observations(ctx, fc, wh, sp.page(&wh, "x.id"), sp.Count)

@@ -185,11 +185,7 @@ func (m *Module) visitSave(w http.ResponseWriter, r *http.Request) {
 		weight_kg = $7, height_cm = $8, anamnesis = $9, actions = $10, updated_at = $11 WHERE id = $1`, v.ID,
 		asInt(vals["systolic"]), asInt(vals["diastolic"]), asInt(vals["pulse"]), asInt(vals["resp_rate"]), vals["temp_c"], vals["weight_kg"],
 		vals["height_cm"], anamnesis, actions, database.TimeArg(m.d.Clock.Now()))
-	if err != nil {
-		m.d.Shell.ServerError(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/kesehatan/kunjungan/"+strconv.FormatInt(v.ID, 10)+"?flash=saved", http.StatusSeeOther)
+	m.answerVisitAction(w, r, v, s, err, "saved")
 }
 
 func (m *Module) visitAddDiagnosis(w http.ResponseWriter, r *http.Request) {
@@ -198,15 +194,7 @@ func (m *Module) visitAddDiagnosis(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := m.addDiagnosis(r.Context(), v, diagnosisInput{Code: r.PostFormValue("icd10"), CaseType: r.PostFormValue("case_type")})
-	var fe fieldErrors
-	if errors.As(err, &fe) {
-		m.renderVisit(w, r, http.StatusUnprocessableEntity, v, s, fe)
-		return
-	} else if err != nil {
-		m.d.Shell.ServerError(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/kesehatan/kunjungan/"+strconv.FormatInt(v.ID, 10)+"?flash=diagnosis", http.StatusSeeOther)
+	m.answerVisitAction(w, r, v, s, err, "diagnosis")
 }
 
 func (m *Module) visitPrescribe(w http.ResponseWriter, r *http.Request) {
@@ -219,15 +207,7 @@ func (m *Module) visitPrescribe(w http.ResponseWriter, r *http.Request) {
 		qty = 0
 	}
 	err = m.dispense(r.Context(), v, r.PostFormValue("drug"), qty, strings.TrimSpace(r.PostFormValue("dosage")))
-	var fe fieldErrors
-	if errors.As(err, &fe) {
-		m.renderVisit(w, r, http.StatusUnprocessableEntity, v, s, fe)
-		return
-	} else if err != nil {
-		m.d.Shell.ServerError(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/kesehatan/kunjungan/"+strconv.FormatInt(v.ID, 10)+"?flash=prescribed", http.StatusSeeOther)
+	m.answerVisitAction(w, r, v, s, err, "prescribed")
 }
 
 func (m *Module) visitFinish(w http.ResponseWriter, r *http.Request) {
@@ -236,15 +216,22 @@ func (m *Module) visitFinish(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := m.finishVisit(r.Context(), v)
+	m.answerVisitAction(w, r, v, s, err, "finished")
+}
+
+// answerVisitAction ends a visit form: a field error shows the visit
+// again with it (422), another error is a server error, and success goes
+// back to the visit with its flash message.
+func (m *Module) answerVisitAction(w http.ResponseWriter, r *http.Request, v visit, s pkmScope, err error, flash string) {
 	var fe fieldErrors
-	if errors.As(err, &fe) {
+	switch {
+	case errors.As(err, &fe):
 		m.renderVisit(w, r, http.StatusUnprocessableEntity, v, s, fe)
-		return
-	} else if err != nil {
+	case err != nil:
 		m.d.Shell.ServerError(w, r, err)
-		return
+	default:
+		http.Redirect(w, r, "/kesehatan/kunjungan/"+strconv.FormatInt(v.ID, 10)+"?flash="+flash, http.StatusSeeOther)
 	}
-	http.Redirect(w, r, "/kesehatan/kunjungan/"+strconv.FormatInt(v.ID, 10)+"?flash=finished", http.StatusSeeOther)
 }
 
 type icdJSON struct {

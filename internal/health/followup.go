@@ -212,25 +212,8 @@ func (m *Module) homeVisitCreate(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	id, err := strconv.ParseInt(r.PostFormValue("patient_id"), 10, 64)
-	if err != nil {
-		m.notFound(w, r)
-		return
-	}
-	p, err := m.getPatient(r.Context(), id)
-	if errors.Is(err, errNoRows) {
-		m.notFound(w, r)
-		return
-	} else if err != nil {
-		m.d.Shell.ServerError(w, r, err)
-		return
-	}
-	if ok, err := m.mayOpen(r, p, s.Tree); err != nil || !ok {
-		if err != nil {
-			m.d.Shell.ServerError(w, r, err)
-		} else {
-			m.notFound(w, r)
-		}
+	p, ok := m.openablePatient(w, r, s, r.PostFormValue("patient_id"))
+	if !ok {
 		return
 	}
 	note := strings.TrimSpace(r.PostFormValue("note"))
@@ -240,7 +223,7 @@ func (m *Module) homeVisitCreate(w http.ResponseWriter, r *http.Request) {
 	var reason, kel string
 	var stunting, wasting string
 	var twoT bool
-	err = m.d.DB.QueryRowContext(r.Context(), `SELECT stunting, wasting, two_t, kelurahan_code FROM health_growth_latest WHERE patient_id = $1`, p.ID).
+	err := m.d.DB.QueryRowContext(r.Context(), `SELECT stunting, wasting, two_t, kelurahan_code FROM health_growth_latest WHERE patient_id = $1`, p.ID).
 		Scan(&stunting, &wasting, &twoT, &kel)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		m.d.Shell.ServerError(w, r, err)

@@ -150,10 +150,34 @@ func (m *Module) loadPatient(w http.ResponseWriter, r *http.Request) (patient, p
 	if !ok {
 		return patient{}, s, false
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	p, ok := m.openablePatient(w, r, s, r.PathValue("id"))
+	return p, s, ok
+}
+
+// openablePatient is patientByID for a record the principal may open;
+// any other answers 404, so that its existence is not revealed.
+func (m *Module) openablePatient(w http.ResponseWriter, r *http.Request, s pkmScope, rawID string) (patient, bool) {
+	p, ok := m.patientByID(w, r, rawID)
+	if !ok {
+		return p, false
+	}
+	if ok, err := m.mayOpen(r, p, s.Tree); err != nil {
+		m.d.Shell.ServerError(w, r, err)
+		return p, false
+	} else if !ok {
+		m.notFound(w, r)
+		return p, false
+	}
+	return p, true
+}
+
+// patientByID reads the patient a request names by id (a path value or a
+// form field), answering 404 for a malformed or unknown id.
+func (m *Module) patientByID(w http.ResponseWriter, r *http.Request, rawID string) (patient, bool) {
+	id, err := strconv.ParseInt(rawID, 10, 64)
 	if err != nil || id <= 0 {
 		m.notFound(w, r)
-		return patient{}, s, false
+		return patient{}, false
 	}
 	p, err := m.getPatient(r.Context(), id)
 	if err != nil {
@@ -162,16 +186,9 @@ func (m *Module) loadPatient(w http.ResponseWriter, r *http.Request) (patient, p
 		} else {
 			m.d.Shell.ServerError(w, r, err)
 		}
-		return p, s, false
+		return p, false
 	}
-	if ok, err := m.mayOpen(r, p, s.Tree); err != nil {
-		m.d.Shell.ServerError(w, r, err)
-		return p, s, false
-	} else if !ok {
-		m.notFound(w, r)
-		return p, s, false
-	}
-	return p, s, true
+	return p, true
 }
 
 // auditRead records that the principal saw a full health record.

@@ -19,17 +19,8 @@ func (m *Module) queueTake(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		m.notFound(w, r)
-		return
-	}
-	p, err := m.getPatient(r.Context(), id)
-	if errors.Is(err, errNoRows) {
-		m.notFound(w, r)
-		return
-	} else if err != nil {
-		m.d.Shell.ServerError(w, r, err)
+	p, ok := m.patientByID(w, r, r.PathValue("id"))
+	if !ok {
 		return
 	}
 	may, err := m.mayOpen(r, p, s.Tree)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sodamolek/sodamolek/internal/platform/audit"
+	"github.com/sodamolek/sodamolek/internal/platform/auth"
 	"github.com/sodamolek/sodamolek/internal/platform/database"
 	"github.com/sodamolek/sodamolek/internal/platform/i18n"
 	"github.com/sodamolek/sodamolek/internal/platform/notify"
@@ -211,27 +212,9 @@ func (s *Store) alertMessage(loc i18n.Locale, a Alert) (subject, body string) {
 }
 
 // alertRecipients are the e-mail addresses of the active staff accounts
-// whose roles grant prices.alerts (the TPID). The auth service offers no
-// "holders of a permission" lookup, so this reads its tables, read-only.
+// whose roles grant prices.alerts (the TPID).
 func (s *Store) alertRecipients(ctx context.Context) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT u.email FROM users u
-		JOIN user_roles ur ON ur.user_id = u.id
-		JOIN role_permissions rp ON rp.role_code = ur.role_code
-		WHERE rp.permission = $1 AND u.kind = 'staff' AND NOT u.disabled AND u.deleted_at IS NULL AND u.email <> ''
-		ORDER BY u.email`, permAlerts)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var e string
-		if err := rows.Scan(&e); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return auth.StaffEmails(ctx, s.db, auth.StaffQuery{Permission: permAlerts})
 }
 
 // Alerts lists the newest alerts.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sodamolek/sodamolek/internal/app"
+	"github.com/sodamolek/sodamolek/internal/platform/auth"
 	"github.com/sodamolek/sodamolek/internal/platform/database"
 	"github.com/sodamolek/sodamolek/internal/platform/jobs"
 	"github.com/sodamolek/sodamolek/internal/platform/notify"
@@ -156,21 +157,7 @@ func (m *Module) escalationRecipients(ctx context.Context, q database.Querier, u
 }
 
 func staffEmails(ctx context.Context, q database.Querier, unit, role string) ([]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT u.email FROM users u JOIN user_roles ur ON ur.user_id = u.id
-		WHERE u.unit_code = $1 AND ur.role_code = $2 AND u.disabled = FALSE AND u.email <> '' ORDER BY u.id`, unit, role)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var e string
-		if err := rows.Scan(&e); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return auth.StaffEmails(ctx, q, auth.StaffQuery{Unit: unit, Role: role})
 }
 
 type superviseView struct {
